@@ -122,13 +122,17 @@ impl Address {
     /// Parses and validates [`Self::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, AddressError> {
         if bytes.len() != ADDRESS_BYTES {
-            return Err(AddressError::WrongLength { expected: ADDRESS_BYTES, got: bytes.len() });
+            return Err(AddressError::WrongLength {
+                expected: ADDRESS_BYTES,
+                got: bytes.len(),
+            });
         }
         if bytes[0] != ADDRESS_VERSION {
             return Err(AddressError::UnknownVersion(bytes[0]));
         }
-        let pk_auth_bytes: &[u8; DIGEST_BYTES] =
-            bytes[1..1 + DIGEST_BYTES].try_into().map_err(|_| AddressError::BadPkAuth)?;
+        let pk_auth_bytes: &[u8; DIGEST_BYTES] = bytes[1..1 + DIGEST_BYTES]
+            .try_into()
+            .map_err(|_| AddressError::BadPkAuth)?;
         let pk_auth = Digest::from_bytes(pk_auth_bytes).ok_or(AddressError::BadPkAuth)?;
         let ek = EncapsulationKey::from_bytes(&bytes[1 + DIGEST_BYTES..])
             .map_err(AddressError::BadEncryptionKey)?;
@@ -152,7 +156,10 @@ mod tests {
     use crate::keys::SpendingKeys;
 
     fn address() -> Address {
-        SpendingKeys::from_seed(&[5u8; 64]).full_viewing_key().incoming().address(3)
+        SpendingKeys::from_seed(&[5u8; 64])
+            .full_viewing_key()
+            .incoming()
+            .address(3)
     }
 
     #[test]
@@ -167,14 +174,23 @@ mod tests {
     fn every_error_variant() {
         let a = address();
         let text = a.encode(Network::Main);
-        assert!(matches!(Address::decode(Network::Test, &text), Err(AddressError::Text(_))));
+        assert!(matches!(
+            Address::decode(Network::Test, &text),
+            Err(AddressError::Text(_))
+        ));
         assert_eq!(
             Address::from_bytes(&[1u8; 10]),
-            Err(AddressError::WrongLength { expected: ADDRESS_BYTES, got: 10 })
+            Err(AddressError::WrongLength {
+                expected: ADDRESS_BYTES,
+                got: 10
+            })
         );
         let mut bytes = a.to_bytes();
         bytes[0] = 9;
-        assert_eq!(Address::from_bytes(&bytes), Err(AddressError::UnknownVersion(9)));
+        assert_eq!(
+            Address::from_bytes(&bytes),
+            Err(AddressError::UnknownVersion(9))
+        );
         let mut bytes = a.to_bytes();
         bytes[1..5].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(Address::from_bytes(&bytes), Err(AddressError::BadPkAuth));

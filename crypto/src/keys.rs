@@ -68,10 +68,16 @@ impl Mnemonic {
 
     /// Parses a phrase (English word list; whitespace and case normalised).
     pub fn parse(phrase: &str) -> Result<Self, KeyError> {
-        let normalised = phrase.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let normalised = phrase
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         bip39::Mnemonic::parse_normalized(&normalised)
             .map(Self)
-            .map_err(|e| KeyError::InvalidMnemonic { reason: alloc::format!("{e}") })
+            .map_err(|e| KeyError::InvalidMnemonic {
+                reason: alloc::format!("{e}"),
+            })
     }
 
     /// The phrase, space separated. Show it to the user once; never log it.
@@ -105,11 +111,18 @@ impl SpendingKeys {
         let sk = derive_elements(context::SPEND_KEY, &[&*master]);
         let kem_root = Zeroizing::new(derive_bytes::<32>(context::KEM_ROOT, &[&*master]));
         let fvk = FullViewingKey {
-            ivk: IncomingViewingKey { ak: spec::derive_auth_key(&sk), kem_root },
+            ivk: IncomingViewingKey {
+                ak: spec::derive_auth_key(&sk),
+                kem_root,
+            },
             nk: spec::derive_nullifier_key(&sk),
         };
         let sk_spend = Zeroizing::new(sk.map(|e| p3_field::PrimeField32::as_canonical_u32(&e)));
-        Self { master, sk_spend, fvk }
+        Self {
+            master,
+            sk_spend,
+            fvk,
+        }
     }
 
     /// Derives all keys from a mnemonic and passphrase.
@@ -192,8 +205,9 @@ impl IncomingViewingKey {
         if bytes.len() != IVK_BYTES {
             return Err(KeyError::MalformedKey);
         }
-        let ak_bytes: &[u8; DIGEST_BYTES] =
-            bytes[..DIGEST_BYTES].try_into().map_err(|_| KeyError::MalformedKey)?;
+        let ak_bytes: &[u8; DIGEST_BYTES] = bytes[..DIGEST_BYTES]
+            .try_into()
+            .map_err(|_| KeyError::MalformedKey)?;
         let ak = Digest::from_bytes(ak_bytes).ok_or(KeyError::MalformedKey)?;
         let mut kem_root = Zeroizing::new([0u8; 32]);
         kem_root.copy_from_slice(&bytes[DIGEST_BYTES..]);
@@ -261,8 +275,9 @@ impl FullViewingKey {
             return Err(KeyError::MalformedKey);
         }
         let ivk = IncomingViewingKey::from_bytes(&bytes[..IVK_BYTES])?;
-        let nk_bytes: &[u8; DIGEST_BYTES] =
-            bytes[IVK_BYTES..].try_into().map_err(|_| KeyError::MalformedKey)?;
+        let nk_bytes: &[u8; DIGEST_BYTES] = bytes[IVK_BYTES..]
+            .try_into()
+            .map_err(|_| KeyError::MalformedKey)?;
         let nk = Digest::from_bytes(nk_bytes).ok_or(KeyError::MalformedKey)?;
         Ok(Self { ivk, nk })
     }
@@ -300,13 +315,19 @@ mod tests {
         let phrase = m.phrase();
         assert_eq!(phrase.split(' ').count(), MNEMONIC_WORDS);
         let messy = alloc::format!("  {}  ", phrase.to_uppercase().replace(' ', "\n "));
-        assert_eq!(*Mnemonic::parse(&messy).expect("parses").to_seed(""), *m.to_seed(""));
+        assert_eq!(
+            *Mnemonic::parse(&messy).expect("parses").to_seed(""),
+            *m.to_seed("")
+        );
         assert_ne!(*m.to_seed(""), *m.to_seed("passphrase"));
     }
 
     #[test]
     fn bad_mnemonics_are_rejected() {
-        assert!(matches!(Mnemonic::parse("abandon abandon"), Err(KeyError::InvalidMnemonic { .. })));
+        assert!(matches!(
+            Mnemonic::parse("abandon abandon"),
+            Err(KeyError::InvalidMnemonic { .. })
+        ));
         let m = Mnemonic::from_entropy(&[1u8; 32]).expect("32 bytes");
         let mut words: Vec<String> = m.phrase().split(' ').map(String::from).collect();
         words.swap(0, 1);
@@ -335,7 +356,10 @@ mod tests {
         let k = keys();
         let fvk = k.full_viewing_key();
         let text = fvk.encode(Network::Test);
-        assert_eq!(&FullViewingKey::decode(Network::Test, &text).expect("decodes"), fvk);
+        assert_eq!(
+            &FullViewingKey::decode(Network::Test, &text).expect("decodes"),
+            fvk
+        );
         assert!(matches!(
             FullViewingKey::decode(Network::Main, &text),
             Err(KeyError::Text(TextError::WrongPrefix { .. }))
@@ -345,15 +369,24 @@ mod tests {
             &IncomingViewingKey::decode(Network::Main, &ivk_text).expect("decodes"),
             fvk.incoming()
         );
-        assert_eq!(IncomingViewingKey::from_bytes(&[0u8; 5]).map(|_| ()), Err(KeyError::MalformedKey));
+        assert_eq!(
+            IncomingViewingKey::from_bytes(&[0u8; 5]).map(|_| ()),
+            Err(KeyError::MalformedKey)
+        );
         let non_canonical = [0xffu8; FVK_BYTES];
-        assert_eq!(FullViewingKey::from_bytes(&non_canonical).map(|_| ()), Err(KeyError::MalformedKey));
+        assert_eq!(
+            FullViewingKey::from_bytes(&non_canonical).map(|_| ()),
+            Err(KeyError::MalformedKey)
+        );
     }
 
     #[test]
     fn secrets_are_not_printed() {
         let k = keys();
         assert_eq!(alloc::format!("{k:?}"), "SpendingKeys(<secret>)");
-        assert_eq!(alloc::format!("{:?}", k.full_viewing_key()), "FullViewingKey(<secret>)");
+        assert_eq!(
+            alloc::format!("{:?}", k.full_viewing_key()),
+            "FullViewingKey(<secret>)"
+        );
     }
 }

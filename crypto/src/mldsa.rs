@@ -50,7 +50,9 @@ pub enum MlDsaError {
     #[error("ML-DSA-65 signature does not verify")]
     BadSignature,
     /// Signing hit the (negligible-probability) rejection-sampling bound; retry with new randomness.
-    #[error("ML-DSA-65 signing exhausted its rejection-sampling bound; retry with fresh randomness")]
+    #[error(
+        "ML-DSA-65 signing exhausted its rejection-sampling bound; retry with fresh randomness"
+    )]
     SigningFailed,
 }
 
@@ -175,7 +177,9 @@ impl Drop for MlDsaKeyPair {
 
 impl fmt::Debug for MlDsaKeyPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MlDsaKeyPair").field("public", &self.public).finish_non_exhaustive()
+        f.debug_struct("MlDsaKeyPair")
+            .field("public", &self.public)
+            .finish_non_exhaustive()
     }
 }
 
@@ -189,14 +193,26 @@ mod tests {
         let sig = pair.sign(b"msg", b"ctx", [0u8; 32]).expect("signs");
         let pk = pair.public_key();
         assert_eq!(pk.verify(b"msg", b"ctx", &sig), Ok(()));
-        assert_eq!(pk.verify(b"msG", b"ctx", &sig), Err(MlDsaError::BadSignature));
-        assert_eq!(pk.verify(b"msg", b"ctX", &sig), Err(MlDsaError::BadSignature));
+        assert_eq!(
+            pk.verify(b"msG", b"ctx", &sig),
+            Err(MlDsaError::BadSignature)
+        );
+        assert_eq!(
+            pk.verify(b"msg", b"ctX", &sig),
+            Err(MlDsaError::BadSignature)
+        );
         let other = MlDsaKeyPair::from_seed(&[4u8; SEED_BYTES]);
-        assert_eq!(other.public_key().verify(b"msg", b"ctx", &sig), Err(MlDsaError::BadSignature));
+        assert_eq!(
+            other.public_key().verify(b"msg", b"ctx", &sig),
+            Err(MlDsaError::BadSignature)
+        );
         let mut tampered = *sig.as_bytes();
         tampered[100] ^= 1;
         let tampered = MlDsaSignature::from_bytes(&tampered).expect("length ok");
-        assert_eq!(pk.verify(b"msg", b"ctx", &tampered), Err(MlDsaError::BadSignature));
+        assert_eq!(
+            pk.verify(b"msg", b"ctx", &tampered),
+            Err(MlDsaError::BadSignature)
+        );
         assert_eq!(
             pk.verify(b"msg", &[0u8; 256], &sig),
             Err(MlDsaError::ContextTooLong { got: 256 })

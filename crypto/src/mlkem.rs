@@ -67,7 +67,10 @@ impl EncapsulationKey {
     pub fn encapsulate(
         &self,
         randomness: [u8; ENCAPS_RANDOMNESS_BYTES],
-    ) -> ([u8; KEM_CIPHERTEXT_BYTES], Zeroizing<[u8; SHARED_SECRET_BYTES]>) {
+    ) -> (
+        [u8; KEM_CIPHERTEXT_BYTES],
+        Zeroizing<[u8; SHARED_SECRET_BYTES]>,
+    ) {
         let pk = mlkem1024::MlKem1024PublicKey::from(&*self.0);
         let (ct, ss) = mlkem1024::encapsulate(&pk, randomness);
         (ct.into(), Zeroizing::new(ss))
@@ -111,9 +114,7 @@ impl fmt::Debug for DecapsulationKey {
 }
 
 /// Deterministic FIPS 203 `ML-KEM.KeyGen_internal(d, z)` from a 64-byte seed.
-pub fn generate_keypair(
-    seed: &[u8; KEYGEN_SEED_BYTES],
-) -> (EncapsulationKey, DecapsulationKey) {
+pub fn generate_keypair(seed: &[u8; KEYGEN_SEED_BYTES]) -> (EncapsulationKey, DecapsulationKey) {
     let pair = mlkem1024::generate_key_pair(*seed);
     let (sk, pk) = pair.into_parts();
     let mut sk_bytes: [u8; DECAPSULATION_KEY_BYTES] = sk.into();
@@ -141,9 +142,15 @@ mod tests {
         assert_eq!(EncapsulationKey::from_bytes(ek.as_bytes()), Ok(ek.clone()));
         assert_eq!(
             EncapsulationKey::from_bytes(&ek.as_bytes()[1..]),
-            Err(MlKemKeyError::WrongLength { expected: 1568, got: 1567 })
+            Err(MlKemKeyError::WrongLength {
+                expected: 1568,
+                got: 1567
+            })
         );
         let unreduced = [0xffu8; ENCAPSULATION_KEY_BYTES];
-        assert_eq!(EncapsulationKey::from_bytes(&unreduced), Err(MlKemKeyError::NotReduced));
+        assert_eq!(
+            EncapsulationKey::from_bytes(&unreduced),
+            Err(MlKemKeyError::NotReduced)
+        );
     }
 }

@@ -144,13 +144,19 @@ impl NoteCiphertext {
     }
 
     fn kem_ciphertext(&self) -> &[u8; KEM_CIPHERTEXT_BYTES] {
-        self.0[KEM_CT_RANGE].try_into().unwrap_or(&[0u8; KEM_CIPHERTEXT_BYTES])
+        self.0[KEM_CT_RANGE]
+            .try_into()
+            .unwrap_or(&[0u8; KEM_CIPHERTEXT_BYTES])
     }
 }
 
 impl fmt::Debug for NoteCiphertext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NoteCiphertext(v{}, {} bytes)", self.0[0], NOTE_CIPHERTEXT_BYTES)
+        write!(
+            f,
+            "NoteCiphertext(v{}, {} bytes)",
+            self.0[0], NOTE_CIPHERTEXT_BYTES
+        )
     }
 }
 
@@ -164,7 +170,10 @@ pub struct DecryptedNote {
 }
 
 fn aead(shared_secret: &[u8; 32], kem_ct: &[u8]) -> ChaCha20Poly1305 {
-    let key = Zeroizing::new(derive_bytes::<32>(context::NOTE_AEAD_KEY, &[shared_secret, kem_ct]));
+    let key = Zeroizing::new(derive_bytes::<32>(
+        context::NOTE_AEAD_KEY,
+        &[shared_secret, kem_ct],
+    ));
     ChaCha20Poly1305::new(Key::from_slice(&*key))
 }
 
@@ -188,7 +197,11 @@ pub fn encrypt_note(
     plaintext[12..12 + RSEED_BYTES].copy_from_slice(&note.rseed.to_bytes());
     plaintext[12 + RSEED_BYTES..].copy_from_slice(memo.as_bytes());
     let tag = aead(&ss, &kem_ct)
-        .encrypt_in_place_detached(Nonce::from_slice(&[0u8; 12]), &[NOTE_CIPHERTEXT_VERSION], plaintext)
+        .encrypt_in_place_detached(
+            Nonce::from_slice(&[0u8; 12]),
+            &[NOTE_CIPHERTEXT_VERSION],
+            plaintext,
+        )
         .map_err(|_| EncryptError::RecipientMismatch)?;
     out[TAG_START..].copy_from_slice(&tag);
     Ok(NoteCiphertext(out))
@@ -263,8 +276,8 @@ mod tests {
     #[test]
     fn round_trip() {
         let f = fixture();
-        let got = decrypt_note(&f.dk, &f.to.recipient(), &f.ct, &f.note.commitment())
-            .expect("decrypts");
+        let got =
+            decrypt_note(&f.dk, &f.to.recipient(), &f.ct, &f.note.commitment()).expect("decrypts");
         assert_eq!(got.note, f.note);
         assert_eq!(got.memo.trimmed(), b"invoice 42");
         assert_eq!(f.ct.as_bytes().len(), NOTE_CIPHERTEXT_BYTES);
@@ -280,7 +293,7 @@ mod tests {
             .full_viewing_key()
             .incoming()
             .address_keys(0);
-        let err = decrypt_note(&other_dk, &other.recipient(), &f.ct, &cm).unwrap_err();
+        let err = decrypt_note(&other_dk, &other.recipient(), &f.ct, &cm).expect_err("foreign");
         assert_eq!(err, DecryptError::NotForThisKey);
         assert!(err.is_foreign());
         // Tampered bytes anywhere: KEM part, AEAD body, tag.
@@ -288,16 +301,25 @@ mod tests {
             let mut bytes = *f.ct.as_bytes();
             bytes[pos] ^= 0x20;
             let ct = NoteCiphertext::from_bytes(&bytes).expect("shape ok");
-            assert_eq!(decrypt_note(&f.dk, &rcpt, &ct, &cm), Err(DecryptError::NotForThisKey));
+            assert_eq!(
+                decrypt_note(&f.dk, &rcpt, &ct, &cm),
+                Err(DecryptError::NotForThisKey)
+            );
         }
         // Wrong length, unknown version.
         assert_eq!(
             NoteCiphertext::from_bytes(&f.ct.as_bytes()[1..]),
-            Err(DecryptError::WrongLength { expected: NOTE_CIPHERTEXT_BYTES, got: NOTE_CIPHERTEXT_BYTES - 1 })
+            Err(DecryptError::WrongLength {
+                expected: NOTE_CIPHERTEXT_BYTES,
+                got: NOTE_CIPHERTEXT_BYTES - 1
+            })
         );
         let mut bytes = *f.ct.as_bytes();
         bytes[0] = 2;
-        assert_eq!(NoteCiphertext::from_bytes(&bytes), Err(DecryptError::UnknownVersion(2)));
+        assert_eq!(
+            NoteCiphertext::from_bytes(&bytes),
+            Err(DecryptError::UnknownVersion(2))
+        );
         // A valid ciphertext that does not open the claimed commitment.
         let mut other_note = f.note;
         other_note.value = NoteValue::from_u64(1);

@@ -161,7 +161,11 @@ mod tests {
         let mut padded = felts(0..12);
         padded.push(Felt::ZERO);
         assert_ne!(base, hash_elements(1, &padded), "length (zero padding)");
-        assert_ne!(hash_elements(1, &[]), hash_elements(1, &[Felt::ZERO]), "empty vs zero");
+        assert_ne!(
+            hash_elements(1, &[]),
+            hash_elements(1, &[Felt::ZERO]),
+            "empty vs zero"
+        );
         let mut changed = felts(0..12);
         changed[11] += Felt::ONE;
         assert_ne!(base, hash_elements(1, &changed), "content");

@@ -165,7 +165,10 @@ mod tests {
             .map(|(i, l)| u64::from(l.as_canonical_u32()) << (16 * i))
             .sum::<u64>();
         assert_eq!(back, v);
-        assert_eq!(u32_limbs(u32::MAX).map(|l| l.as_canonical_u32()), [0xffff, 0xffff]);
+        assert_eq!(
+            u32_limbs(u32::MAX).map(|l| l.as_canonical_u32()),
+            [0xffff, 0xffff]
+        );
     }
 
     #[test]

@@ -89,12 +89,18 @@ pub fn encode(hrp: &str, payload: &[u8]) -> String {
 /// Decodes text produced by [`encode`] with prefix `hrp`, checking prefix and checksum.
 pub fn decode(hrp: &'static str, text: &str) -> Result<Vec<u8>, TextError> {
     if text.len() > MAX_TEXT_LEN {
-        return Err(TextError::TooLong { len: text.len(), max: MAX_TEXT_LEN });
+        return Err(TextError::TooLong {
+            len: text.len(),
+            max: MAX_TEXT_LEN,
+        });
     }
     let sep = text.rfind('1').ok_or(TextError::MissingSeparator)?;
     let (found, data) = (&text[..sep], &text[sep + 1..]);
     if found != hrp {
-        return Err(TextError::WrongPrefix { expected: hrp, found: found.into() });
+        return Err(TextError::WrongPrefix {
+            expected: hrp,
+            found: found.into(),
+        });
     }
     let mut bytes = Vec::with_capacity(data.len() * 5 / 8);
     let (mut acc, mut bits) = (0u32, 0u32);
@@ -102,7 +108,10 @@ pub fn decode(hrp: &'static str, text: &str) -> Result<Vec<u8>, TextError> {
         let value = u8::try_from(c)
             .ok()
             .and_then(|b| ALPHABET.iter().position(|&a| a == b))
-            .ok_or(TextError::InvalidCharacter { character: c, position: sep + 1 + i })?;
+            .ok_or(TextError::InvalidCharacter {
+                character: c,
+                position: sep + 1 + i,
+            })?;
         acc = (acc << 5) | value as u32;
         bits += 5;
         if bits >= 8 {
@@ -155,13 +164,19 @@ mod tests {
     #[test]
     fn every_error_variant() {
         let good = encode("hgm", b"payload");
-        assert!(matches!(decode("thgm", &good), Err(TextError::WrongPrefix { .. })));
+        assert!(matches!(
+            decode("thgm", &good),
+            Err(TextError::WrongPrefix { .. })
+        ));
         assert_eq!(decode("hgm", "hgmqqqq"), Err(TextError::MissingSeparator));
         assert!(matches!(
             decode("hgm", &good.to_uppercase().replace("HGM1", "hgm1")),
             Err(TextError::InvalidCharacter { .. })
         ));
-        assert!(matches!(decode("hgm", &"q".repeat(MAX_TEXT_LEN + 1)), Err(TextError::TooLong { .. })));
+        assert!(matches!(
+            decode("hgm", &"q".repeat(MAX_TEXT_LEN + 1)),
+            Err(TextError::TooLong { .. })
+        ));
         assert_eq!(decode("hgm", "hgm1qq"), Err(TextError::Malformed));
         let mut truncated = good.clone();
         truncated.truncate(good.len() - 8);

@@ -1,0 +1,54 @@
+# Hegemon — one-command setup, build, test and benchmarks.
+#
+# All cargo invocations share ONE target directory outside the clone, so the CI run after a
+# session (and every later build) is warm. Override with CARGO_TARGET_DIR=... if you like.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/hegemon/target
+CARGO ?= cargo
+
+# Crates that must also build `no_std` for the runtime's WASM target.
+NO_STD_CRATES := hegemon-crypto
+
+.PHONY: help setup build build-wasm test bench run fmt lint clean-target node devnet demo
+
+help:
+	@echo "make setup   install system packages (protoc) and the Rust toolchain/targets (idempotent)"
+	@echo "make run     the main job today: crypto demo + crypto benchmark (JSON)"
+	@echo "make test    all tests, plus the no_std/WASM build of runtime-facing crates"
+	@echo "make build   debug build of the workspace and the WASM checks"
+	@echo "make bench   benchmarks, one JSON line each"
+	@echo "make fmt     format;  make lint  rustfmt check + clippy -D warnings"
+
+setup:
+	@./scripts/setup.sh
+
+build: build-wasm
+	$(CARGO) build --workspace --all-targets
+
+# The runtime links these crates into WASM: keep them building for wasm32v1-none without std.
+build-wasm:
+	@for c in $(NO_STD_CRATES); do \
+		echo "== no_std build of $$c for wasm32v1-none"; \
+		$(CARGO) build --release -p $$c --no-default-features --target wasm32v1-none || exit 1; \
+	done
+
+test: build-wasm
+	$(CARGO) test --workspace
+
+bench:
+	$(CARGO) bench -p hegemon-crypto --bench crypto
+
+run:
+	$(CARGO) run --release -p hegemon-crypto --example wallet_demo
+	$(CARGO) bench -p hegemon-crypto --bench crypto -- --quick
+
+fmt:
+	$(CARGO) fmt --all
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Filled by later milestones (see .agent/ and docs/architecture.md).
+node devnet demo:
+	@echo "make $@: the node and wallet are not built yet (issues 'hegemon-node' and 'hegemon-wallet')." >&2
+	@exit 1
