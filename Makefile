@@ -6,13 +6,13 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/hegemon/target
 CARGO ?= cargo
 
 # Crates that must also build `no_std` for the runtime's WASM target.
-NO_STD_CRATES := hegemon-crypto
+NO_STD_CRATES := hegemon-crypto transaction-circuit
 
 .PHONY: help setup build build-wasm test bench run fmt lint clean-target node devnet demo
 
 help:
 	@echo "make setup   install system packages (protoc) and the Rust toolchain/targets (idempotent)"
-	@echo "make run     the main job today: crypto demo + crypto benchmark (JSON)"
+	@echo "make run     the main job today: wallet crypto demo + transaction proof benchmark (JSON)"
 	@echo "make test    all tests, plus the no_std/WASM build of runtime-facing crates"
 	@echo "make build   debug build of the workspace and the WASM checks"
 	@echo "make bench   benchmarks, one JSON line each"
@@ -36,10 +36,11 @@ test: build-wasm
 
 bench:
 	$(CARGO) bench -p hegemon-crypto --bench crypto
+	$(CARGO) run --release -p circuits-bench -- --json --prove
 
 run:
 	$(CARGO) run --release -p hegemon-crypto --example wallet_demo
-	$(CARGO) bench -p hegemon-crypto --bench crypto -- --quick
+	$(CARGO) run --release -p circuits-bench -- --smoke --json --prove
 
 fmt:
 	$(CARGO) fmt --all

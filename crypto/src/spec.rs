@@ -37,6 +37,8 @@ pub mod domain {
     pub const CHAIN_ID: u32 = 8;
     /// The empty leaf of the note commitment tree.
     pub const EMPTY_LEAF: u32 = 9;
+    /// A circuit's identity, absorbed into its proof transcript before anything else.
+    pub const CIRCUIT_ID: u32 = 10;
 }
 
 /// Splits a `u64` into four 16-bit limbs, least significant first.
@@ -88,12 +90,13 @@ pub fn derive_pk_auth(ak: &Digest, address_index: u32) -> Digest {
 }
 
 /// Number of field elements a note commitment absorbs.
-pub const NOTE_COMMITMENT_INPUT_LEN: usize = 4 + 2 + 4 * DIGEST_ELEMS;
+pub const NOTE_COMMITMENT_INPUT_LEN: usize = 4 * DIGEST_ELEMS + 4 + 2;
 
-/// The note commitment over `value ‖ asset_id ‖ pk_enc_digest ‖ pk_auth ‖ rho ‖ r`.
+/// The note commitment over `pk_auth ‖ pk_enc_digest ‖ rho ‖ r ‖ value ‖ asset_id`.
 ///
 /// `pk_auth` inside the commitment is what binds spend authority: opening a commitment is not
-/// enough to spend it, the spender must also know the `sk_spend` behind `pk_auth`.
+/// enough to spend it, the spender must also know the `sk_spend` behind `pk_auth`. The order puts
+/// each 12-element block where the circuit produces it (`pk_auth` is the previous hash's output).
 pub fn note_commitment(
     value: u64,
     asset_id: u32,
@@ -103,26 +106,29 @@ pub fn note_commitment(
     r: &Digest,
 ) -> Digest {
     let mut input = Vec::with_capacity(NOTE_COMMITMENT_INPUT_LEN);
-    input.extend_from_slice(&u64_limbs(value)); // value: 4 × 16-bit limbs
-    input.extend_from_slice(&u32_limbs(asset_id)); // asset id: 2 × 16-bit limbs
-    input.extend_from_slice(pk_enc_digest.elements()); // recipient encryption key digest
     input.extend_from_slice(pk_auth.elements()); // recipient spend authority
+    input.extend_from_slice(pk_enc_digest.elements()); // recipient encryption key digest
     input.extend_from_slice(rho.elements()); // uniqueness seed
     input.extend_from_slice(r.elements()); // hiding randomness
+    input.extend_from_slice(&u64_limbs(value)); // value: 4 × 16-bit limbs
+    input.extend_from_slice(&u32_limbs(asset_id)); // asset id: 2 × 16-bit limbs
     hash_elements(domain::NOTE_COMMITMENT, &input)
 }
 
-/// The nullifier `PRF_nk(position, rho)` over `nk ‖ position ‖ rho`.
+/// The nullifier `PRF_nk(rho, position)` over `nk ‖ rho ‖ position`.
 ///
 /// The leaf position makes two notes with equal `rho` (a sender's choice) spend to different
 /// nullifiers, so no sender can make a recipient's notes unspendable.
 pub fn nullifier(nk: &Digest, position: u32, rho: &Digest) -> Digest {
-    let mut input = [Felt::ZERO; 2 * DIGEST_ELEMS + 2];
+    let mut input = [Felt::ZERO; NULLIFIER_INPUT_LEN];
     input[..DIGEST_ELEMS].copy_from_slice(nk.elements()); // nullifier key
-    input[DIGEST_ELEMS..DIGEST_ELEMS + 2].copy_from_slice(&u32_limbs(position)); // leaf index
-    input[DIGEST_ELEMS + 2..].copy_from_slice(rho.elements()); // note's rho
+    input[DIGEST_ELEMS..2 * DIGEST_ELEMS].copy_from_slice(rho.elements()); // note's rho
+    input[2 * DIGEST_ELEMS..].copy_from_slice(&u32_limbs(position)); // leaf index
     hash_elements(domain::NULLIFIER, &input)
 }
+
+/// Number of field elements a nullifier absorbs.
+pub const NULLIFIER_INPUT_LEN: usize = 2 * DIGEST_ELEMS + 2;
 
 /// A node of the note commitment tree at `level` (0 = parents of leaves).
 pub fn merkle_node(level: u32, left: &Digest, right: &Digest) -> Digest {
