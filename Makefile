@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/hegemon/target
 CARGO ?= cargo
 
 # Crates that must also build `no_std` for the runtime's WASM target.
-NO_STD_CRATES := hegemon-crypto transaction-circuit
+NO_STD_CRATES := hegemon-crypto transaction-circuit hegemon-merkle hegemon-da
 
 .PHONY: help setup build build-wasm test bench run fmt lint clean-target node devnet demo
 
@@ -37,6 +37,8 @@ test: build-wasm
 bench:
 	$(CARGO) bench -p hegemon-crypto --bench crypto
 	$(CARGO) run --release -p circuits-bench -- --json --prove
+	$(CARGO) bench -p hegemon-merkle --bench tree
+	$(CARGO) bench -p hegemon-da --bench da
 
 run:
 	$(CARGO) run --release -p hegemon-crypto --example wallet_demo
