@@ -40,5 +40,7 @@ pub use config::{SecurityReport, security_report};
 #[cfg(feature = "prover")]
 pub use proof::{ProveError, prove};
 pub use proof::{TransactionProof, VerifyError, verify};
-pub use public_inputs::{CIRCUIT_VERSION, TransactionPublicInputs, ValueBalance};
+pub use public_inputs::{
+    CIRCUIT_VERSION, PUBLIC_INPUT_BYTES, PublicInputsError, TransactionPublicInputs, ValueBalance,
+};
 pub use witness::{SpendWitness, TransactionWitness, WitnessError};

@@ -6,7 +6,7 @@
 
 use alloc::vec::Vec;
 
-use hegemon_crypto::poseidon2::{DIGEST_ELEMS, Digest, Felt};
+use hegemon_crypto::poseidon2::{DIGEST_BYTES, DIGEST_ELEMS, Digest, Felt};
 use hegemon_crypto::spec::{u32_limbs, u64_limbs};
 use hegemon_crypto::{AssetId, NoteCommitment, Nullifier};
 use p3_field::PrimeCharacteristicRing;
@@ -64,6 +64,32 @@ impl ValueBalance {
     }
 }
 
+/// Bytes of the canonical public-input encoding ([`TransactionPublicInputs::to_bytes`]).
+pub const PUBLIC_INPUT_BYTES: usize = 8 * DIGEST_BYTES + 8 + 16 + 4 + 4;
+
+/// Why bytes are not a public-input encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PublicInputsError {
+    /// Wrong length.
+    #[error("public inputs must be {expected} bytes, got {got}")]
+    WrongLength {
+        /// Required length.
+        expected: usize,
+        /// Length received.
+        got: usize,
+    },
+    /// A digest with a limb `≥ p`.
+    #[error("public input digest {index} is not canonical")]
+    NonCanonicalDigest {
+        /// Which digest (0 = anchor … 7 = chain binding).
+        index: usize,
+    },
+    /// `|value balance| ≥ 2^64`.
+    #[error("value balance out of range")]
+    ValueBalanceOutOfRange,
+}
+
 /// Everything the verifier sees about a transfer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransactionPublicInputs {
@@ -86,6 +112,93 @@ pub struct TransactionPublicInputs {
 }
 
 impl TransactionPublicInputs {
+    /// The digests in encoding order.
+    fn digests(&self) -> [Digest; 8] {
+        [
+            self.anchor,
+            *self.nullifiers[0].digest(),
+            *self.nullifiers[1].digest(),
+            *self.commitments[0].digest(),
+            *self.commitments[1].digest(),
+            self.ciphertext_hashes[0],
+            self.ciphertext_hashes[1],
+            self.chain_binding,
+        ]
+    }
+
+    /// Canonical bytes (the wire and storage form), [spec § Public inputs][pi]:
+    /// `anchor ‖ nf0 ‖ nf1 ‖ cm0 ‖ cm1 ‖ ct0 ‖ ct1 ‖ chain_binding` (48 bytes each) ‖
+    /// `fee u64 ‖ value_balance i128 ‖ value_balance_asset u32 ‖ circuit_version u32`, little-endian.
+    ///
+    /// [pi]: ../../../docs/spec/transaction.md#public-inputs
+    pub fn to_bytes(&self) -> [u8; PUBLIC_INPUT_BYTES] {
+        let mut out = [0u8; PUBLIC_INPUT_BYTES];
+        for (chunk, d) in out.chunks_exact_mut(DIGEST_BYTES).zip(self.digests()) {
+            chunk.copy_from_slice(&d.to_bytes());
+        }
+        let tail = &mut out[8 * DIGEST_BYTES..];
+        tail[..8].copy_from_slice(&self.fee.to_le_bytes());
+        tail[8..24].copy_from_slice(&self.value_balance.amount.to_le_bytes());
+        tail[24..28].copy_from_slice(&self.value_balance.asset.get().to_le_bytes());
+        tail[28..32].copy_from_slice(&self.circuit_version.to_le_bytes());
+        out
+    }
+
+    /// Parses [`Self::to_bytes`], rejecting non-canonical digests and out-of-range balances.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, PublicInputsError> {
+        if bytes.len() != PUBLIC_INPUT_BYTES {
+            return Err(PublicInputsError::WrongLength {
+                expected: PUBLIC_INPUT_BYTES,
+                got: bytes.len(),
+            });
+        }
+        let mut digests = [Digest::ZERO; 8];
+        for (index, (d, chunk)) in digests
+            .iter_mut()
+            .zip(bytes.chunks_exact(DIGEST_BYTES))
+            .enumerate()
+        {
+            let array: &[u8; DIGEST_BYTES] = chunk
+                .try_into()
+                .map_err(|_| PublicInputsError::NonCanonicalDigest { index })?;
+            *d =
+                Digest::from_bytes(array).ok_or(PublicInputsError::NonCanonicalDigest { index })?;
+        }
+        let tail = &bytes[8 * DIGEST_BYTES..];
+        let word = |r: core::ops::Range<usize>| -> [u8; 16] {
+            let mut w = [0u8; 16];
+            w[..r.len()].copy_from_slice(&tail[r]);
+            w
+        };
+        let fee = u64::from_le_bytes(word(0..8)[..8].try_into().unwrap_or([0; 8]));
+        let amount = i128::from_le_bytes(word(8..24));
+        let asset = u32::from_le_bytes(word(24..28)[..4].try_into().unwrap_or([0; 4]));
+        let circuit_version = u32::from_le_bytes(word(28..32)[..4].try_into().unwrap_or([0; 4]));
+        let value_balance = ValueBalance {
+            asset: AssetId::from_u32(asset),
+            amount,
+        };
+        if !value_balance.in_range() {
+            return Err(PublicInputsError::ValueBalanceOutOfRange);
+        }
+        Ok(Self {
+            anchor: digests[0],
+            nullifiers: [
+                Nullifier::from_digest(digests[1]),
+                Nullifier::from_digest(digests[2]),
+            ],
+            commitments: [
+                NoteCommitment::from_digest(digests[3]),
+                NoteCommitment::from_digest(digests[4]),
+            ],
+            ciphertext_hashes: [digests[5], digests[6]],
+            chain_binding: digests[7],
+            fee,
+            value_balance,
+            circuit_version,
+        })
+    }
+
     /// The field elements the proof is checked against. The value balance must be
     /// [in range](ValueBalance::in_range); callers validate first.
     pub fn to_field_elements(&self) -> Vec<Felt> {

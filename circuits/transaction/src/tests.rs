@@ -443,3 +443,29 @@ fn sparse_tree_fixture_agrees_with_witness_paths() {
     assert_ne!(root, w.anchor);
     let _ = PrimeField32::as_canonical_u32(&Felt::ONE);
 }
+
+#[test]
+fn public_input_bytes_round_trip_and_reject_garbage() {
+    let (public, _) = honest();
+    let bytes = public.to_bytes();
+    assert_eq!(
+        TransactionPublicInputs::from_bytes(&bytes).as_ref(),
+        Ok(public)
+    );
+    assert!(matches!(
+        TransactionPublicInputs::from_bytes(&bytes[1..]),
+        Err(PublicInputsError::WrongLength { .. })
+    ));
+    let mut bad = bytes;
+    bad[48 * 3..48 * 3 + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        TransactionPublicInputs::from_bytes(&bad),
+        Err(PublicInputsError::NonCanonicalDigest { index: 3 })
+    );
+    let mut huge = bytes;
+    huge[8 * 48 + 8..8 * 48 + 24].copy_from_slice(&i128::MAX.to_le_bytes());
+    assert_eq!(
+        TransactionPublicInputs::from_bytes(&huge),
+        Err(PublicInputsError::ValueBalanceOutOfRange)
+    );
+}

@@ -1,0 +1,415 @@
+//! Every call's success and every rejection path, with real proofs; rejections leave state as it
+//! was (`assert_noop!`).
+
+use frame_support::{BoundedVec, assert_noop, assert_ok};
+use hegemon_crypto::{AssetId, Digest, Note, NoteValue, Rseed, SpendingKeys, spec};
+use hegemon_merkle::NoteFrontier;
+use sp_runtime::traits::Dispatchable;
+use transaction_circuit::{SpendWitness, TransactionWitness, ValueBalance, prove};
+
+use crate::mock::*;
+use crate::{Error, Event, Nullifiers, ShieldedTransfer, Tree};
+
+const GENESIS_VALUES: [u64; 4] = [700, 300, 500, 250];
+
+fn alice() -> SpendingKeys {
+    SpendingKeys::from_seed(&[0xa1; 64])
+}
+
+fn note(value: u64, to: &hegemon_crypto::Address, seed: u8) -> Note {
+    Note {
+        value: NoteValue::from_u64(value),
+        asset_id: AssetId::NATIVE,
+        recipient: to.recipient(),
+        rseed: Rseed::from_bytes([seed; 32]),
+    }
+}
+
+/// Alice's genesis notes (positions 0‥3, address 0).
+fn genesis_notes() -> Vec<Note> {
+    let addr = alice().full_viewing_key().incoming().address(0);
+    GENESIS_VALUES
+        .iter()
+        .enumerate()
+        .map(|(i, v)| note(*v, &addr, i as u8 + 1))
+        .collect()
+}
+
+fn genesis_commitments() -> Vec<[u8; 48]> {
+    genesis_notes()
+        .iter()
+        .map(|n| n.commitment().to_bytes())
+        .collect()
+}
+
+/// Root and paths of a tree holding exactly `leaves`, from the production tree code.
+fn tree(leaves: &[Digest]) -> (Digest, Vec<[Digest; 32]>) {
+    let mut frontier = NoteFrontier::new();
+    let mut witnesses = Vec::new();
+    for leaf in leaves {
+        for w in &mut witnesses {
+            hegemon_merkle::NoteWitness::append(w, *leaf).expect("room");
+        }
+        witnesses.push(frontier.append_and_witness(*leaf).expect("room"));
+    }
+    (
+        frontier.root(),
+        witnesses.iter().map(|w| w.path().siblings).collect(),
+    )
+}
+
+struct Spec {
+    spends: [usize; 2],
+    outputs: [u64; 2],
+    fee: u64,
+    value_balance: i128,
+    binding: Digest,
+    leaves: Vec<Digest>,
+    out_seed: u8,
+}
+
+impl Spec {
+    /// Spends genesis notes 0 and 1 (1,000) into 900 + 50 with fee 50, on the mock chain.
+    fn standard() -> Self {
+        Self {
+            spends: [0, 1],
+            outputs: [900, 50],
+            fee: FEE,
+            value_balance: 0,
+            binding: spec::chain_binding(CHAIN_ID),
+            leaves: genesis_notes()
+                .iter()
+                .map(|n| *n.commitment().digest())
+                .collect(),
+            out_seed: 100,
+        }
+    }
+
+    fn prove(&self) -> ShieldedTransfer {
+        let keys = alice();
+        let notes = genesis_notes();
+        let (anchor, paths) = tree(&self.leaves);
+        let bob = SpendingKeys::from_seed(&[0xb0; 64])
+            .full_viewing_key()
+            .incoming()
+            .address(0);
+        let spend = |i: usize| SpendWitness {
+            note: notes[i],
+            sk_spend: keys.sk_spend(),
+            address_index: 0,
+            position: i as u32,
+            auth_path: paths[i],
+        };
+        let witness = TransactionWitness {
+            spends: [spend(self.spends[0]), spend(self.spends[1])],
+            outputs: [
+                note(self.outputs[0], &bob, self.out_seed),
+                note(self.outputs[1], &bob, self.out_seed + 1),
+            ],
+            anchor,
+            fee: self.fee,
+            value_balance: ValueBalance {
+                asset: AssetId::NATIVE,
+                amount: self.value_balance,
+            },
+            ciphertext_hashes: [spec::ciphertext_hash(b"a"), spec::ciphertext_hash(b"b")],
+            chain_binding: self.binding,
+        };
+        let (public, proof) = prove(&witness).expect("valid witness");
+        ShieldedTransfer {
+            public_inputs: public.to_bytes(),
+            proof: proof.as_bytes().to_vec().try_into().expect("fits"),
+        }
+    }
+}
+
+fn batch(
+    transfers: Vec<ShieldedTransfer>,
+) -> BoundedVec<ShieldedTransfer, frame_support::traits::ConstU32<8>> {
+    let mut transfers = transfers;
+    transfers.sort_by_key(ShieldedTransfer::hash);
+    transfers.try_into().expect("within bound")
+}
+
+fn submit(transfers: Vec<ShieldedTransfer>) -> sp_runtime::DispatchResult {
+    ShieldedPool::submit_transfers(frame_system::RawOrigin::Authorized.into(), batch(transfers))
+}
+
+#[test]
+fn genesis_builds_tree_and_anchor() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        assert_eq!(Tree::<Test>::get().size, 4);
+        let (root, _) = tree(
+            &genesis_notes()
+                .iter()
+                .map(|n| *n.commitment().digest())
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(ShieldedPool::tree_root(), root.to_bytes());
+        assert!(crate::Anchors::<Test>::get().contains(&root.to_bytes()));
+    });
+}
+
+#[test]
+fn a_transfer_is_applied_once_and_double_spends_fail() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let transfer = Spec::standard().prove();
+        let public =
+            transaction_circuit::TransactionPublicInputs::from_bytes(&transfer.public_inputs)
+                .expect("ok");
+        assert_ok!(submit(vec![transfer.clone()]));
+        assert_eq!(Tree::<Test>::get().size, 6);
+        assert!(ShieldedPool::is_spent(&public.nullifiers[0].to_bytes()));
+        assert_eq!(crate::BlockFees::<Test>::get(), FEE);
+        System::assert_last_event(
+            Event::Transferred {
+                nullifiers: [
+                    public.nullifiers[0].to_bytes(),
+                    public.nullifiers[1].to_bytes(),
+                ],
+                commitments: [
+                    public.commitments[0].to_bytes(),
+                    public.commitments[1].to_bytes(),
+                ],
+                first_position: 4,
+                ciphertext_hashes: [
+                    public.ciphertext_hashes[0].to_bytes(),
+                    public.ciphertext_hashes[1].to_bytes(),
+                ],
+                fee: FEE,
+            }
+            .into(),
+        );
+        // The same transfer again, in a later block: its nullifiers are spent.
+        ShieldedPool::record_anchor();
+        System::set_block_number(2);
+        assert_noop!(submit(vec![transfer]), Error::<Test>::NullifierAlreadySpent);
+    });
+}
+
+#[test]
+fn authorize_checks_proofs_and_tags_nullifiers() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let transfer = Spec::standard().prove();
+        let call = crate::Call::<Test>::submit_transfers {
+            transfers: batch(vec![transfer.clone()]),
+        };
+        let valid = ShieldedPool::authorize_transfers(
+            sp_runtime::transaction_validity::TransactionSource::External,
+            &batch(vec![transfer.clone()]),
+        )
+        .expect("valid");
+        assert_eq!(valid.0.provides.len(), 2);
+        assert_eq!(valid.0.priority, 0, "no fee bidding");
+        let mut bad = transfer;
+        let last = bad.proof.len() - 10;
+        bad.proof[last] ^= 1;
+        assert!(
+            ShieldedPool::authorize_transfers(
+                sp_runtime::transaction_validity::TransactionSource::External,
+                &batch(vec![bad]),
+            )
+            .is_err()
+        );
+        // Without authorization the call is rejected before touching state.
+        let signed: RuntimeCall = call.into();
+        assert!(signed.dispatch(RuntimeOrigin::signed(1)).is_err());
+    });
+}
+
+#[test]
+fn every_rejection_leaves_state_unchanged() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let good = Spec::standard().prove();
+        // Bad proof.
+        let mut bad_proof = good.clone();
+        let mid = bad_proof.proof.len() / 2;
+        bad_proof.proof[mid] ^= 0x10;
+        let checked = ShieldedPool::check_batch(&[bad_proof], None).expect("state checks pass");
+        assert_eq!(
+            ShieldedPool::verify_checked(&checked).map_err(sp_runtime::DispatchError::from),
+            Err(Error::<Test>::InvalidProof.into())
+        );
+        // Wrong fee.
+        let wrong_fee = Spec {
+            fee: FEE - 1,
+            outputs: [901, 50],
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(submit(vec![wrong_fee]), Error::<Test>::WrongFee);
+        // Wrong chain id.
+        let other_chain = Spec {
+            binding: spec::chain_binding(b"another-chain"),
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(submit(vec![other_chain]), Error::<Test>::WrongChainBinding);
+        // Unknown anchor: a tree with an extra leaf the chain never had.
+        let mut leaves: Vec<Digest> = genesis_notes()
+            .iter()
+            .map(|n| *n.commitment().digest())
+            .collect();
+        leaves.push(spec::ciphertext_hash(b"a leaf the chain never had"));
+        let stale = Spec {
+            leaves,
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(submit(vec![stale]), Error::<Test>::UnknownAnchor);
+        // Two transfers spending the same note in one batch.
+        let again = Spec {
+            spends: [0, 2],
+            outputs: [1_100, 50],
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(
+            submit(vec![good.clone(), again]),
+            Error::<Test>::DuplicateNullifier
+        );
+        // Unordered batch (and a duplicated transfer is never strictly ordered).
+        let other = Spec {
+            spends: [2, 3],
+            outputs: [650, 50],
+            ..Spec::standard()
+        }
+        .prove();
+        let mut unordered = vec![good.clone(), other];
+        unordered.sort_by_key(ShieldedTransfer::hash);
+        unordered.reverse();
+        let unordered: BoundedVec<_, _> = unordered.try_into().expect("bound");
+        assert_noop!(
+            ShieldedPool::submit_transfers(frame_system::RawOrigin::Authorized.into(), unordered),
+            Error::<Test>::UnorderedBatch
+        );
+        assert_noop!(
+            submit(vec![good.clone(), good.clone()]),
+            Error::<Test>::UnorderedBatch
+        );
+        assert_noop!(submit(vec![]), Error::<Test>::EmptyBatch);
+        // Malformed public inputs.
+        let mut malformed = good.clone();
+        malformed.public_inputs[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_noop!(
+            submit(vec![malformed]),
+            Error::<Test>::MalformedPublicInputs
+        );
+        // A shielded-only call cannot move transparent value.
+        let unshield = Spec {
+            outputs: [800, 50],
+            value_balance: 100,
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(submit(vec![unshield]), Error::<Test>::WrongValueBalance);
+        assert!(Nullifiers::<Test>::iter().next().is_none());
+    });
+}
+
+#[test]
+fn oversized_proofs_do_not_decode() {
+    use codec::{Decode, Encode};
+    let mut bytes = [0u8; transaction_circuit::PUBLIC_INPUT_BYTES].to_vec();
+    let oversized = vec![0u8; crate::MAX_PROOF_BYTES as usize + 1];
+    bytes.extend(oversized.encode());
+    assert!(ShieldedTransfer::decode(&mut &bytes[..]).is_err());
+}
+
+fn transparent_binding(account: u64) -> Digest {
+    use codec::Encode;
+    let mut bytes = CHAIN_ID.to_vec();
+    bytes.extend(account.encode());
+    spec::chain_binding(&bytes)
+}
+
+#[test]
+fn unshielding_credits_the_bound_account() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let out = Spec {
+            outputs: [800, 50],
+            value_balance: 100,
+            binding: transparent_binding(7),
+            ..Spec::standard()
+        }
+        .prove();
+        // Naming another account than the proof binds is rejected.
+        assert_noop!(
+            ShieldedPool::transparent_transfer(RuntimeOrigin::signed(1), Box::new(out.clone()), 8),
+            Error::<Test>::WrongChainBinding
+        );
+        assert_ok!(ShieldedPool::transparent_transfer(
+            RuntimeOrigin::signed(1),
+            Box::new(out),
+            7
+        ));
+        assert_eq!(Balances::free_balance(7), 100);
+        System::assert_last_event(
+            Event::ValueBalanceMoved {
+                account: 7,
+                amount: 100,
+            }
+            .into(),
+        );
+    });
+}
+
+#[test]
+fn shielding_debits_the_signer() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        // 1,000 in notes + 200 from account 1 → 1,150 + fee 50.
+        let into = Spec {
+            outputs: [1_100, 50],
+            value_balance: -200,
+            binding: transparent_binding(1),
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(
+            ShieldedPool::transparent_transfer(RuntimeOrigin::signed(2), Box::new(into.clone()), 1),
+            Error::<Test>::WrongChainBinding
+        );
+        assert_ok!(ShieldedPool::transparent_transfer(
+            RuntimeOrigin::signed(1),
+            Box::new(into),
+            1
+        ));
+        assert_eq!(Balances::free_balance(1), 10_000 - 200);
+        // An account that cannot pay is refused.
+        let broke = Spec {
+            spends: [2, 3],
+            outputs: [1_000, 50],
+            value_balance: -350,
+            binding: transparent_binding(5),
+            ..Spec::standard()
+        }
+        .prove();
+        assert_noop!(
+            ShieldedPool::transparent_transfer(RuntimeOrigin::signed(5), Box::new(broke), 5),
+            Error::<Test>::InsufficientTransparentFunds
+        );
+    });
+}
+
+#[test]
+fn anchors_keep_a_window_of_recent_roots() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        for i in 0..6u64 {
+            ShieldedPool::append_commitments(&[spec::ciphertext_hash(&i.to_le_bytes())])
+                .expect("room");
+            ShieldedPool::record_anchor();
+        }
+        assert_eq!(crate::Anchors::<Test>::get().len(), 4);
+        let genesis_anchor = tree(
+            &genesis_notes()
+                .iter()
+                .map(|n| *n.commitment().digest())
+                .collect::<Vec<_>>(),
+        )
+        .0;
+        assert!(
+            !crate::Anchors::<Test>::get().contains(&genesis_anchor.to_bytes()),
+            "evicted"
+        );
+    });
+}

@@ -1,0 +1,65 @@
+//! The pallet's data types and the seams the runtime plugs in (proof verifier, fee schedule).
+
+use alloc::vec::Vec;
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{BoundedVec, traits::ConstU32};
+use scale_info::TypeInfo;
+use transaction_circuit::PUBLIC_INPUT_BYTES;
+
+/// A 12-element Poseidon2 digest in its canonical 48-byte encoding.
+pub type DigestBytes = [u8; 48];
+/// Longest chain identifier.
+pub const MAX_CHAIN_ID_BYTES: u32 = 64;
+/// Largest encoded transaction proof (`transaction_circuit::proof::MAX_PROOF_BYTES`).
+pub const MAX_PROOF_BYTES: u32 = transaction_circuit::proof::MAX_PROOF_BYTES as u32;
+
+/// One private transfer: its public inputs and its proof.
+#[derive(
+    Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct ShieldedTransfer {
+    /// `TransactionPublicInputs::to_bytes` (416 bytes).
+    pub public_inputs: [u8; PUBLIC_INPUT_BYTES],
+    /// The encoded proof.
+    pub proof: BoundedVec<u8, ConstU32<MAX_PROOF_BYTES>>,
+}
+
+impl ShieldedTransfer {
+    /// The transfer's identity: BLAKE2-256 of its encoding. Batches are ordered by it.
+    pub fn hash(&self) -> [u8; 32] {
+        sp_io::hashing::blake2_256(&self.encode())
+    }
+}
+
+/// The stored frontier of the note tree (see `hegemon_merkle::Frontier`).
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct TreeState {
+    /// Leaves appended.
+    pub size: u64,
+    /// Ommers, leaf level first.
+    pub ommers: [DigestBytes; 32],
+}
+
+impl Default for TreeState {
+    fn default() -> Self {
+        let empty = hegemon_crypto::spec::empty_leaf().to_bytes();
+        Self {
+            size: 0,
+            ommers: [empty; 32],
+        }
+    }
+}
+
+/// Verifies transaction proofs. The runtime uses the node's host function; tests use the
+/// native verifier directly.
+pub trait VerifyProofs {
+    /// One result per `(public_inputs, proof)` pair, in order.
+    fn verify_batch(items: Vec<(Vec<u8>, Vec<u8>)>) -> Vec<bool>;
+}
+
+/// The deterministic fee schedule (pallet `fee-lanes` in the runtime).
+pub trait QuoteFee {
+    /// The fee every standard (2-in/2-out) transfer pays; equal shapes pay equal fees.
+    fn transfer_fee() -> u64;
+}

@@ -1,0 +1,128 @@
+//! One `Config` per pallet.
+
+use frame_support::dispatch::DispatchClass;
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{ConstU8, ConstU32, ConstU64, ConstU128, VariantCountOf},
+    weights::{IdentityFee, constants::ParityDbWeight},
+};
+use frame_system::limits::{BlockLength, BlockWeights};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use sp_runtime::{Perbill, traits::One};
+
+use super::*;
+
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Largest block body.
+const MAX_BLOCK_LENGTH: u32 = 8 * 1024 * 1024;
+
+parameter_types! {
+    pub const BlockHashCount: BlockNumber = 2400;
+    pub const Version: RuntimeVersion = VERSION;
+    pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(MAX_BLOCK_WEIGHT, NORMAL_DISPATCH_RATIO);
+    /// 8 MiB bodies: a 1,024-transfer batch carries 1,024 × (416 B inputs + ~92 KB proof) until
+    /// proofs move to the DA sidecar, so large batches are split across calls.
+    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+        .max_length(MAX_BLOCK_LENGTH)
+        .modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+        .build();
+    pub const SS58Prefix: u16 = 42;
+}
+
+/// System: ML-DSA accounts, 10 s target blocks, ParityDb weights.
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+    type Block = Block;
+    type BlockWeights = RuntimeBlockWeights;
+    type BlockLength = RuntimeBlockLength;
+    type AccountId = AccountId;
+    type Nonce = Nonce;
+    type Hash = Hash;
+    type BlockHashCount = BlockHashCount;
+    type DbWeight = ParityDbWeight;
+    type Version = Version;
+    type AccountData = pallet_balances::AccountData<Balance>;
+    type SS58Prefix = SS58Prefix;
+    type MaxConsumers = ConstU32<16>;
+}
+
+/// Timestamps: set by the block author, at least half a target block apart.
+impl pallet_timestamp::Config for Runtime {
+    type Moment = u64;
+    type OnTimestampSet = ();
+    type MinimumPeriod = ConstU64<{ TARGET_BLOCK_TIME_MS / 2 }>;
+    type WeightInfo = ();
+}
+
+/// Smallest transparent balance an account may hold.
+pub const EXISTENTIAL_DEPOSIT: Balance = 1_000;
+
+/// Transparent balances of the native asset.
+impl pallet_balances::Config for Runtime {
+    type MaxLocks = ConstU32<50>;
+    type MaxReserves = ();
+    type ReserveIdentifier = [u8; 8];
+    type Balance = Balance;
+    type RuntimeEvent = RuntimeEvent;
+    type DustRemoval = ();
+    type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+    type AccountStore = System;
+    type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+    type FreezeIdentifier = RuntimeFreezeReason;
+    type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type RuntimeFreezeReason = RuntimeFreezeReason;
+    type DoneSlashHandler = ();
+}
+
+parameter_types! {
+    pub FeeMultiplier: Multiplier = Multiplier::one();
+}
+
+/// Fees of signed (transparent) transactions: by weight and length, no tips for priority.
+impl pallet_transaction_payment::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+    type OperationalFeeMultiplier = ConstU8<5>;
+    type WeightToFee = IdentityFee<Balance>;
+    type LengthToFee = IdentityFee<Balance>;
+    type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+    type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+/// Proof verification through the node's native host function (a consensus rule: every node
+/// registers `hegemon_proof_host::shielded_proofs::HostFunctions`).
+pub struct HostProofVerifier;
+impl pallet_shielded_pool::VerifyProofs for HostProofVerifier {
+    fn verify_batch(
+        items: alloc::vec::Vec<(alloc::vec::Vec<u8>, alloc::vec::Vec<u8>)>,
+    ) -> alloc::vec::Vec<bool> {
+        hegemon_proof_host::shielded_proofs::verify_transactions(items)
+    }
+}
+
+/// The fee every standard shielded transfer pays, in the native asset's smallest unit.
+pub const SHIELDED_TRANSFER_FEE: u64 = 1_000;
+
+/// The deterministic fee schedule (until pallet `fee-lanes` prices bytes and retention).
+pub struct ShieldedFees;
+impl pallet_shielded_pool::QuoteFee for ShieldedFees {
+    fn transfer_fee() -> u64 {
+        SHIELDED_TRANSFER_FEE
+    }
+}
+
+parameter_types! {
+    /// Anchors stay valid for about an hour of blocks.
+    pub const AnchorWindow: u32 = 360;
+}
+
+/// The shielded pool.
+impl pallet_shielded_pool::Config for Runtime {
+    type ProofVerifier = HostProofVerifier;
+    type Fees = ShieldedFees;
+    type Currency = Balances;
+    type MaxTransfersPerBatch = ConstU32<1024>;
+    type AnchorWindow = AnchorWindow;
+    type WeightInfo = ();
+}
