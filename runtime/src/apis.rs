@@ -129,6 +129,12 @@ impl_runtime_apis! {
         }
     }
 
+    impl sp_consensus_pow::DifficultyApi<Block, Difficulty> for Runtime {
+        fn difficulty() -> Difficulty {
+            pallet_difficulty::Pallet::<Runtime>::difficulty()
+        }
+    }
+
     impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
         fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
             build_state::<RuntimeGenesisConfig>(config)

@@ -126,3 +126,21 @@ impl pallet_shielded_pool::Config for Runtime {
     type AnchorWindow = AnchorWindow;
     type WeightInfo = ();
 }
+
+parameter_types! {
+    /// Nodes serve a block's DA chunks for 7 days of blocks.
+    pub const DaRetention: BlockNumber = 7 * DAYS;
+}
+
+/// Data availability: one commitment per block, 7-day hot retention by default.
+impl pallet_data_availability::Config for Runtime {
+    type DefaultRetention = DaRetention;
+}
+
+/// Difficulty: retarget each block over the last 60 intervals toward 10 s, at most 4× per block.
+impl pallet_difficulty::Config for Runtime {
+    type TargetBlockTime = ConstU64<TARGET_BLOCK_TIME_MS>;
+    type Window = ConstU32<60>;
+    type MaxAdjustment = ConstU64<4>;
+    type MinDifficulty = ConstU128<1>;
+}

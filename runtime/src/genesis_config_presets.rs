@@ -12,7 +12,8 @@ use sp_genesis_builder::PresetId;
 use sp_runtime::traits::IdentifyAccount;
 
 use crate::{
-    AccountId, Balance, BalancesConfig, PqPublic, RuntimeGenesisConfig, ShieldedPoolConfig,
+    AccountId, Balance, BalancesConfig, DifficultyAdjustmentConfig, PqPublic, RuntimeGenesisConfig,
+    ShieldedPoolConfig,
 };
 
 /// The published development seed (never use for real funds).
@@ -34,7 +35,10 @@ pub fn dev_account(index: u32) -> AccountId {
     PqPublic(*dev_key(index).public_key().as_bytes()).into_account()
 }
 
-fn genesis(chain_id: &[u8], endowed: Vec<AccountId>) -> Value {
+/// Starting difficulty of dev chains: a few thousand hashes, so a laptop mines in seconds.
+pub const DEV_DIFFICULTY: u128 = 4_096;
+
+fn genesis(chain_id: &[u8], endowed: Vec<AccountId>, difficulty: u128) -> Value {
     build_struct_json_patch!(RuntimeGenesisConfig {
         balances: BalancesConfig {
             balances: endowed.into_iter().map(|a| (a, DEV_BALANCE)).collect()
@@ -42,12 +46,19 @@ fn genesis(chain_id: &[u8], endowed: Vec<AccountId>) -> Value {
         shielded_pool: ShieldedPoolConfig {
             chain_id: chain_id.to_vec()
         },
+        difficulty_adjustment: DifficultyAdjustmentConfig {
+            initial_difficulty: difficulty
+        },
     })
 }
 
 /// The `development` preset.
 pub fn development_config_genesis() -> Value {
-    genesis(b"hegemon-dev", (0..DEV_ACCOUNTS).map(dev_account).collect())
+    genesis(
+        b"hegemon-dev",
+        (0..DEV_ACCOUNTS).map(dev_account).collect(),
+        DEV_DIFFICULTY,
+    )
 }
 
 /// The `local` preset (a multi-node local testnet).
@@ -55,6 +66,7 @@ pub fn local_config_genesis() -> Value {
     genesis(
         b"hegemon-local",
         (0..DEV_ACCOUNTS).map(dev_account).collect(),
+        4 * DEV_DIFFICULTY,
     )
 }
 

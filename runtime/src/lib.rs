@@ -104,6 +104,12 @@ mod runtime {
 
     #[runtime::pallet_index(4)]
     pub type ShieldedPool = pallet_shielded_pool;
+
+    #[runtime::pallet_index(5)]
+    pub type DataAvailability = pallet_data_availability;
+
+    #[runtime::pallet_index(6)]
+    pub type DifficultyAdjustment = pallet_difficulty;
 }
 
 /// Account address in extrinsics.

@@ -1,0 +1,109 @@
+//! Retargeting up, down, clamped and floored; the seal check.
+
+use frame_support::{
+    derive_impl,
+    traits::{ConstU32, ConstU64, ConstU128, Hooks},
+};
+use sp_core::U256;
+use sp_runtime::BuildStorage;
+
+use crate::{self as pallet_difficulty, *};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Timestamp: pallet_timestamp,
+        Difficulty: pallet_difficulty,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+}
+
+impl pallet_timestamp::Config for Test {
+    type Moment = u64;
+    type OnTimestampSet = ();
+    type MinimumPeriod = ConstU64<1>;
+    type WeightInfo = ();
+}
+
+impl Config for Test {
+    type TargetBlockTime = ConstU64<10_000>;
+    type Window = ConstU32<10>;
+    type MaxAdjustment = ConstU64<4>;
+    type MinDifficulty = ConstU128<1_000>;
+}
+
+fn new_test_ext(initial: u128) -> sp_io::TestExternalities {
+    let mut storage = frame_system::GenesisConfig::<Test>::default()
+        .build_storage()
+        .expect("storage");
+    pallet_difficulty::GenesisConfig::<Test> {
+        initial_difficulty: initial,
+        _config: Default::default(),
+    }
+    .assimilate_storage(&mut storage)
+    .expect("difficulty");
+    sp_io::TestExternalities::new(storage)
+}
+
+/// Produces `n` blocks `interval_ms` apart.
+fn produce(n: u64, interval_ms: u64) {
+    for _ in 0..n {
+        let now = pallet_timestamp::Now::<Test>::get() + interval_ms;
+        pallet_timestamp::Now::<Test>::put(now);
+        pallet_difficulty::Pallet::<Test>::on_finalize(System::block_number());
+        System::set_block_number(System::block_number() + 1);
+    }
+}
+
+#[test]
+fn on_target_blocks_keep_difficulty() {
+    new_test_ext(1_000_000).execute_with(|| {
+        produce(30, 10_000);
+        assert_eq!(Difficulty::difficulty(), U256::from(1_000_000));
+    });
+}
+
+#[test]
+fn fast_blocks_raise_and_slow_blocks_lower_difficulty() {
+    new_test_ext(1_000_000).execute_with(|| {
+        produce(20, 5_000);
+        let raised = Difficulty::difficulty();
+        assert!(raised > U256::from(1_000_000));
+        produce(40, 40_000);
+        assert!(Difficulty::difficulty() < raised);
+    });
+}
+
+#[test]
+fn one_retarget_is_clamped_and_floored() {
+    assert_eq!(
+        retarget(U256::from(1_000), 10_000, 1, 1, 4, U256::zero()),
+        U256::from(4_000)
+    );
+    assert_eq!(
+        retarget(U256::from(1_000), 10_000, 1, 1_000_000, 4, U256::zero()),
+        U256::from(250)
+    );
+    assert_eq!(
+        retarget(U256::from(1_000), 10_000, 1, 1_000_000, 4, U256::from(900)),
+        U256::from(900)
+    );
+    new_test_ext(1).execute_with(|| assert_eq!(Difficulty::difficulty(), U256::from(1_000)));
+}
+
+#[test]
+fn seal_check_matches_the_definition() {
+    let easy = [0x00u8; 32];
+    assert!(meets_difficulty(&easy, U256::MAX));
+    let mut hard = [0xffu8; 32];
+    assert!(meets_difficulty(&hard, U256::one()));
+    assert!(!meets_difficulty(&hard, U256::from(2)));
+    hard[0] = 0x7f;
+    assert!(meets_difficulty(&hard, U256::from(2)));
+}
