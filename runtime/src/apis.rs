@@ -125,7 +125,7 @@ impl_runtime_apis! {
             pallet_shielded_pool::ChainId::<Runtime>::get().into_inner()
         }
         fn transfer_fee() -> u64 {
-            configs::SHIELDED_TRANSFER_FEE
+            FeeLanes::transfer_fee()
         }
     }
 

@@ -101,17 +101,6 @@ impl pallet_shielded_pool::VerifyProofs for HostProofVerifier {
     }
 }
 
-/// The fee every standard shielded transfer pays, in the native asset's smallest unit.
-pub const SHIELDED_TRANSFER_FEE: u64 = 1_000;
-
-/// The deterministic fee schedule (until pallet `fee-lanes` prices bytes and retention).
-pub struct ShieldedFees;
-impl pallet_shielded_pool::QuoteFee for ShieldedFees {
-    fn transfer_fee() -> u64 {
-        SHIELDED_TRANSFER_FEE
-    }
-}
-
 parameter_types! {
     /// Anchors stay valid for about an hour of blocks.
     pub const AnchorWindow: u32 = 360;
@@ -120,7 +109,8 @@ parameter_types! {
 /// The shielded pool.
 impl pallet_shielded_pool::Config for Runtime {
     type ProofVerifier = HostProofVerifier;
-    type Fees = ShieldedFees;
+    type Fees = FeeLanes;
+    type OnTransferApplied = FeeLanes;
     type Currency = Balances;
     type MaxTransfersPerBatch = ConstU32<1024>;
     type AnchorWindow = AnchorWindow;
@@ -143,4 +133,13 @@ impl pallet_difficulty::Config for Runtime {
     type Window = ConstU32<60>;
     type MaxAdjustment = ConstU64<4>;
     type MinDifficulty = ConstU128<1>;
+}
+
+/// Fee lanes: the public fee schedule (genesis) and the forced-inclusion lane. A forced transfer
+/// falls due 60 blocks (10 minutes) after posting, well inside the 360-block anchor window.
+impl pallet_fee_lanes::Config for Runtime {
+    type BondCurrency = Balances;
+    type ForcedBond = ConstU128<{ 1_000 * EXISTENTIAL_DEPOSIT }>;
+    type InclusionDelay = ConstU32<60>;
+    type MaxDuePerBlock = ConstU32<64>;
 }

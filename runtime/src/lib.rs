@@ -110,6 +110,9 @@ mod runtime {
 
     #[runtime::pallet_index(6)]
     pub type DifficultyAdjustment = pallet_difficulty;
+
+    #[runtime::pallet_index(7)]
+    pub type FeeLanes = pallet_fee_lanes;
 }
 
 /// Account address in extrinsics.

@@ -57,7 +57,8 @@ fn transfer() -> ShieldedTransfer {
         position,
         auth_path: path,
     };
-    let fee = hegemon_runtime::configs::SHIELDED_TRANSFER_FEE;
+    let fee = pallet_fee_lanes::FeeSchedule::default()
+        .quote(pallet_fee_lanes::STANDARD_TRANSFER_DA_BYTES);
     let witness = TransactionWitness {
         spends: [
             spend(notes[0], 0, w0.path().siblings),

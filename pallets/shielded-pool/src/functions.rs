@@ -63,6 +63,9 @@ impl<T: Config> Pallet<T> {
             hashes.windows(2).all(|w| w[0] < w[1]),
             Error::<T>::UnorderedBatch
         );
+        if let (Some(last), Some(first)) = (LastTransferHash::<T>::get(), hashes.first()) {
+            ensure!(last < *first, Error::<T>::UnorderedBatch);
+        }
         let anchors = Anchors::<T>::get();
         let binding = Self::expected_binding(transparent);
         let fee = T::Fees::transfer_fee();
@@ -136,6 +139,9 @@ impl<T: Config> Pallet<T> {
             .collect();
         let first = Self::append_commitments(&leaves)?;
         for (i, c) in checked.into_iter().enumerate() {
+            let hash = c.transfer.hash();
+            LastTransferHash::<T>::put(hash);
+            T::OnTransferApplied::applied(&hash);
             let p = &c.public;
             for nf in &p.nullifiers {
                 Nullifiers::<T>::insert(nf.to_bytes(), ());

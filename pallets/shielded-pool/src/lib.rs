@@ -30,6 +30,8 @@ pub mod weights;
 
 #[cfg(test)]
 mod mock;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod testing;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +54,8 @@ pub mod pallet {
         type ProofVerifier: VerifyProofs;
         /// The deterministic fee schedule transfers must pay.
         type Fees: QuoteFee;
+        /// Told about each applied transfer.
+        type OnTransferApplied: OnTransferApplied;
         /// Transparent balances, for value crossing the pool boundary.
         type Currency: Currency<Self::AccountId, Balance: From<u64>>;
         /// Most transfers in one batch call.
@@ -88,6 +92,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type ChainId<T: Config> =
         StorageValue<_, BoundedVec<u8, ConstU32<MAX_CHAIN_ID_BYTES>>, ValueQuery>;
+
+    /// Hash of the last transfer applied in this block: transfers across batches are in
+    /// canonical order too (strictly increasing hash), so fees buy no position.
+    #[pallet::storage]
+    pub type LastTransferHash<T: Config> = StorageValue<_, [u8; 32], OptionQuery>;
 
     /// Fees paid by this block's transfers (credited to the block author's coinbase).
     #[pallet::storage]
@@ -258,7 +267,8 @@ pub mod pallet {
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
             BlockFees::<T>::kill();
-            T::DbWeight::get().writes(1)
+            LastTransferHash::<T>::kill();
+            T::DbWeight::get().writes(2)
         }
 
         fn on_finalize(_n: BlockNumberFor<T>) {

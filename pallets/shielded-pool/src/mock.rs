@@ -62,6 +62,7 @@ parameter_types! {
 impl crate::Config for Test {
     type ProofVerifier = NativeVerifier;
     type Fees = FixedFee;
+    type OnTransferApplied = ();
     type Currency = Balances;
     type MaxTransfersPerBatch = ConstU32<8>;
     type AnchorWindow = AnchorWindow;

@@ -2,125 +2,15 @@
 //! was (`assert_noop!`).
 
 use frame_support::{BoundedVec, assert_noop, assert_ok};
-use hegemon_crypto::{AssetId, Digest, Note, NoteValue, Rseed, SpendingKeys, spec};
-use hegemon_merkle::NoteFrontier;
+use hegemon_crypto::{Digest, spec};
 use sp_runtime::traits::Dispatchable;
-use transaction_circuit::{SpendWitness, TransactionWitness, ValueBalance, prove};
 
 use crate::mock::*;
+use crate::testing::{Spec, genesis_commitments, genesis_notes, tree};
 use crate::{Error, Event, Nullifiers, ShieldedTransfer, Tree};
 
-const GENESIS_VALUES: [u64; 4] = [700, 300, 500, 250];
-
-fn alice() -> SpendingKeys {
-    SpendingKeys::from_seed(&[0xa1; 64])
-}
-
-fn note(value: u64, to: &hegemon_crypto::Address, seed: u8) -> Note {
-    Note {
-        value: NoteValue::from_u64(value),
-        asset_id: AssetId::NATIVE,
-        recipient: to.recipient(),
-        rseed: Rseed::from_bytes([seed; 32]),
-    }
-}
-
-/// Alice's genesis notes (positions 0‥3, address 0).
-fn genesis_notes() -> Vec<Note> {
-    let addr = alice().full_viewing_key().incoming().address(0);
-    GENESIS_VALUES
-        .iter()
-        .enumerate()
-        .map(|(i, v)| note(*v, &addr, i as u8 + 1))
-        .collect()
-}
-
-fn genesis_commitments() -> Vec<[u8; 48]> {
-    genesis_notes()
-        .iter()
-        .map(|n| n.commitment().to_bytes())
-        .collect()
-}
-
-/// Root and paths of a tree holding exactly `leaves`, from the production tree code.
-fn tree(leaves: &[Digest]) -> (Digest, Vec<[Digest; 32]>) {
-    let mut frontier = NoteFrontier::new();
-    let mut witnesses = Vec::new();
-    for leaf in leaves {
-        for w in &mut witnesses {
-            hegemon_merkle::NoteWitness::append(w, *leaf).expect("room");
-        }
-        witnesses.push(frontier.append_and_witness(*leaf).expect("room"));
-    }
-    (
-        frontier.root(),
-        witnesses.iter().map(|w| w.path().siblings).collect(),
-    )
-}
-
-struct Spec {
-    spends: [usize; 2],
-    outputs: [u64; 2],
-    fee: u64,
-    value_balance: i128,
-    binding: Digest,
-    leaves: Vec<Digest>,
-    out_seed: u8,
-}
-
-impl Spec {
-    /// Spends genesis notes 0 and 1 (1,000) into 900 + 50 with fee 50, on the mock chain.
-    fn standard() -> Self {
-        Self {
-            spends: [0, 1],
-            outputs: [900, 50],
-            fee: FEE,
-            value_balance: 0,
-            binding: spec::chain_binding(CHAIN_ID),
-            leaves: genesis_notes()
-                .iter()
-                .map(|n| *n.commitment().digest())
-                .collect(),
-            out_seed: 100,
-        }
-    }
-
-    fn prove(&self) -> ShieldedTransfer {
-        let keys = alice();
-        let notes = genesis_notes();
-        let (anchor, paths) = tree(&self.leaves);
-        let bob = SpendingKeys::from_seed(&[0xb0; 64])
-            .full_viewing_key()
-            .incoming()
-            .address(0);
-        let spend = |i: usize| SpendWitness {
-            note: notes[i],
-            sk_spend: keys.sk_spend(),
-            address_index: 0,
-            position: i as u32,
-            auth_path: paths[i],
-        };
-        let witness = TransactionWitness {
-            spends: [spend(self.spends[0]), spend(self.spends[1])],
-            outputs: [
-                note(self.outputs[0], &bob, self.out_seed),
-                note(self.outputs[1], &bob, self.out_seed + 1),
-            ],
-            anchor,
-            fee: self.fee,
-            value_balance: ValueBalance {
-                asset: AssetId::NATIVE,
-                amount: self.value_balance,
-            },
-            ciphertext_hashes: [spec::ciphertext_hash(b"a"), spec::ciphertext_hash(b"b")],
-            chain_binding: self.binding,
-        };
-        let (public, proof) = prove(&witness).expect("valid witness");
-        ShieldedTransfer {
-            public_inputs: public.to_bytes(),
-            proof: proof.as_bytes().to_vec().try_into().expect("fits"),
-        }
-    }
+fn standard() -> Spec {
+    Spec::standard(FEE, CHAIN_ID)
 }
 
 fn batch(
@@ -129,6 +19,15 @@ fn batch(
     let mut transfers = transfers;
     transfers.sort_by_key(ShieldedTransfer::hash);
     transfers.try_into().expect("within bound")
+}
+
+/// Ends the current block and starts the next (anchors recorded, per-block state reset).
+fn next_block() {
+    use frame_support::traits::Hooks;
+    let n = System::block_number();
+    <ShieldedPool as Hooks<u64>>::on_finalize(n);
+    System::set_block_number(n + 1);
+    <ShieldedPool as Hooks<u64>>::on_initialize(n + 1);
 }
 
 fn submit(transfers: Vec<ShieldedTransfer>) -> sp_runtime::DispatchResult {
@@ -153,7 +52,7 @@ fn genesis_builds_tree_and_anchor() {
 #[test]
 fn a_transfer_is_applied_once_and_double_spends_fail() {
     new_test_ext(genesis_commitments()).execute_with(|| {
-        let transfer = Spec::standard().prove();
+        let transfer = standard().prove();
         let public =
             transaction_circuit::TransactionPublicInputs::from_bytes(&transfer.public_inputs)
                 .expect("ok");
@@ -181,8 +80,7 @@ fn a_transfer_is_applied_once_and_double_spends_fail() {
             .into(),
         );
         // The same transfer again, in a later block: its nullifiers are spent.
-        ShieldedPool::record_anchor();
-        System::set_block_number(2);
+        next_block();
         assert_noop!(submit(vec![transfer]), Error::<Test>::NullifierAlreadySpent);
     });
 }
@@ -190,7 +88,7 @@ fn a_transfer_is_applied_once_and_double_spends_fail() {
 #[test]
 fn authorize_checks_proofs_and_tags_nullifiers() {
     new_test_ext(genesis_commitments()).execute_with(|| {
-        let transfer = Spec::standard().prove();
+        let transfer = standard().prove();
         let call = crate::Call::<Test>::submit_transfers {
             transfers: batch(vec![transfer.clone()]),
         };
@@ -220,7 +118,7 @@ fn authorize_checks_proofs_and_tags_nullifiers() {
 #[test]
 fn every_rejection_leaves_state_unchanged() {
     new_test_ext(genesis_commitments()).execute_with(|| {
-        let good = Spec::standard().prove();
+        let good = standard().prove();
         // Bad proof.
         let mut bad_proof = good.clone();
         let mid = bad_proof.proof.len() / 2;
@@ -234,14 +132,14 @@ fn every_rejection_leaves_state_unchanged() {
         let wrong_fee = Spec {
             fee: FEE - 1,
             outputs: [901, 50],
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(submit(vec![wrong_fee]), Error::<Test>::WrongFee);
         // Wrong chain id.
         let other_chain = Spec {
             binding: spec::chain_binding(b"another-chain"),
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(submit(vec![other_chain]), Error::<Test>::WrongChainBinding);
@@ -253,7 +151,7 @@ fn every_rejection_leaves_state_unchanged() {
         leaves.push(spec::ciphertext_hash(b"a leaf the chain never had"));
         let stale = Spec {
             leaves,
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(submit(vec![stale]), Error::<Test>::UnknownAnchor);
@@ -261,7 +159,7 @@ fn every_rejection_leaves_state_unchanged() {
         let again = Spec {
             spends: [0, 2],
             outputs: [1_100, 50],
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(
@@ -272,7 +170,7 @@ fn every_rejection_leaves_state_unchanged() {
         let other = Spec {
             spends: [2, 3],
             outputs: [650, 50],
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         let mut unordered = vec![good.clone(), other];
@@ -299,11 +197,30 @@ fn every_rejection_leaves_state_unchanged() {
         let unshield = Spec {
             outputs: [800, 50],
             value_balance: 100,
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(submit(vec![unshield]), Error::<Test>::WrongValueBalance);
         assert!(Nullifiers::<Test>::iter().next().is_none());
+    });
+}
+
+#[test]
+fn batches_in_one_block_are_in_canonical_order_too() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let a = standard().prove();
+        let b = Spec {
+            spends: [2, 3],
+            outputs: [650, 50],
+            ..standard()
+        }
+        .prove();
+        let (low, high) = if a.hash() < b.hash() { (a, b) } else { (b, a) };
+        assert_ok!(submit(vec![high]));
+        assert_noop!(submit(vec![low.clone()]), Error::<Test>::UnorderedBatch);
+        // A new block starts a new order.
+        next_block();
+        assert_ok!(submit(vec![low]));
     });
 }
 
@@ -330,7 +247,7 @@ fn unshielding_credits_the_bound_account() {
             outputs: [800, 50],
             value_balance: 100,
             binding: transparent_binding(7),
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         // Naming another account than the proof binds is rejected.
@@ -362,7 +279,7 @@ fn shielding_debits_the_signer() {
             outputs: [1_100, 50],
             value_balance: -200,
             binding: transparent_binding(1),
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(
@@ -375,13 +292,14 @@ fn shielding_debits_the_signer() {
             1
         ));
         assert_eq!(Balances::free_balance(1), 10_000 - 200);
+        next_block();
         // An account that cannot pay is refused.
         let broke = Spec {
             spends: [2, 3],
             outputs: [1_000, 50],
             value_balance: -350,
             binding: transparent_binding(5),
-            ..Spec::standard()
+            ..standard()
         }
         .prove();
         assert_noop!(

@@ -63,3 +63,13 @@ pub trait QuoteFee {
     /// The fee every standard (2-in/2-out) transfer pays; equal shapes pay equal fees.
     fn transfer_fee() -> u64;
 }
+
+/// Told about every transfer the pool applies (the forced-inclusion lane refunds bonds).
+pub trait OnTransferApplied {
+    /// `hash` ([`ShieldedTransfer::hash`]) was applied in this block.
+    fn applied(hash: &[u8; 32]);
+}
+
+impl OnTransferApplied for () {
+    fn applied(_hash: &[u8; 32]) {}
+}
