@@ -143,3 +143,30 @@ impl pallet_fee_lanes::Config for Runtime {
     type InclusionDelay = ConstU32<60>;
     type MaxDuePerBlock = ConstU32<64>;
 }
+
+/// The archive market reads old DA commitments from the data-availability pallet.
+pub struct StoredDaCommitments;
+impl pallet_archive_market::DaCommitments<BlockNumber> for StoredDaCommitments {
+    fn commitment(block: BlockNumber) -> Option<hegemon_da::DaCommitment> {
+        DataAvailability::commitment(block)
+    }
+}
+
+parameter_types! {
+    pub const ArchivePalletId: frame_support::PalletId = frame_support::PalletId(*b"hgm/arch");
+    pub const ArchiveSlash: Perbill = Perbill::from_percent(10);
+}
+
+/// Archive market: an audit every 100 blocks (~17 min), 30 blocks to answer, 10 % slashed per
+/// miss; a contract covers at most 1,000 blocks (its DA commitments are read when bought).
+impl pallet_archive_market::Config for Runtime {
+    type Currency = Balances;
+    type Da = StoredDaCommitments;
+    type PalletId = ArchivePalletId;
+    type MinBond = ConstU128<{ 10_000 * EXISTENTIAL_DEPOSIT }>;
+    type AuditPeriod = ConstU32<100>;
+    type AuditWindow = ConstU32<30>;
+    type SlashFraction = ArchiveSlash;
+    type MaxContracts = ConstU32<256>;
+    type MaxRangeBlocks = ConstU32<1_000>;
+}

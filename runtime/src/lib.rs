@@ -113,6 +113,9 @@ mod runtime {
 
     #[runtime::pallet_index(7)]
     pub type FeeLanes = pallet_fee_lanes;
+
+    #[runtime::pallet_index(8)]
+    pub type ArchiveMarket = pallet_archive_market;
 }
 
 /// Account address in extrinsics.
