@@ -8,7 +8,7 @@ CARGO ?= cargo
 # Crates that must also build `no_std` for the runtime's WASM target.
 NO_STD_CRATES := hegemon-crypto transaction-circuit hegemon-merkle hegemon-da
 
-.PHONY: help setup build build-wasm test bench run fmt lint clean-target node devnet demo
+.PHONY: help setup build build-wasm wasm-size test bench run fmt lint node devnet demo
 
 help:
 	@echo "make setup   install system packages (protoc) and the Rust toolchain/targets (idempotent)"
@@ -21,8 +21,15 @@ help:
 setup:
 	@./scripts/setup.sh
 
+WASM_BLOB = $(CARGO_TARGET_DIR)/debug/wbuild/hegemon-runtime/hegemon_runtime.wasm
+
 build: build-wasm
 	$(CARGO) build --workspace --all-targets
+	@$(MAKE) --no-print-directory wasm-size
+
+# The runtime is built to WASM by its build script; report the blob's size.
+wasm-size:
+	@test -f $(WASM_BLOB) && echo "runtime WASM: $$(stat -c %s $(WASM_BLOB)) bytes ($(WASM_BLOB))" || echo "runtime WASM not built (SKIP_WASM_BUILD?)"
 
 # The runtime links these crates into WASM: keep them building for wasm32v1-none without std.
 build-wasm:
@@ -33,6 +40,7 @@ build-wasm:
 
 test: build-wasm
 	$(CARGO) test --workspace
+	@$(MAKE) --no-print-directory wasm-size
 
 bench:
 	$(CARGO) bench -p hegemon-crypto --bench crypto

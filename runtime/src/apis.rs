@@ -32,6 +32,14 @@ sp_api::decl_runtime_apis! {
         /// The fee a standard transfer pays.
         fn transfer_fee() -> u64;
     }
+
+    /// Data-availability parameters and commitments, for nodes and wallets.
+    pub trait DataAvailabilityApi {
+        /// The hot retention window in blocks.
+        fn retention_blocks() -> BlockNumber;
+        /// The encoded DA commitment of `block`, if it has one.
+        fn commitment(block: BlockNumber) -> Option<Vec<u8>>;
+    }
 }
 
 impl_runtime_apis! {
@@ -126,6 +134,15 @@ impl_runtime_apis! {
         }
         fn transfer_fee() -> u64 {
             FeeLanes::transfer_fee()
+        }
+    }
+
+    impl self::DataAvailabilityApi<Block> for Runtime {
+        fn retention_blocks() -> BlockNumber {
+            pallet_data_availability::RetentionBlocks::<Runtime>::get()
+        }
+        fn commitment(block: BlockNumber) -> Option<Vec<u8>> {
+            pallet_data_availability::Commitments::<Runtime>::get(block).map(|c| c.0.to_vec())
         }
     }
 

@@ -106,12 +106,16 @@ parameter_types! {
     pub const AnchorWindow: u32 = 360;
 }
 
+/// Native units minted to each block's author's shielded address (plus fees).
+pub const BLOCK_REWARD: u64 = 50_000_000;
+
 /// The shielded pool.
 impl pallet_shielded_pool::Config for Runtime {
     type ProofVerifier = HostProofVerifier;
     type Fees = FeeLanes;
     type OnTransferApplied = FeeLanes;
     type Currency = Balances;
+    type BlockReward = ConstU64<BLOCK_REWARD>;
     type MaxTransfersPerBatch = ConstU32<1024>;
     type AnchorWindow = AnchorWindow;
     type WeightInfo = ();

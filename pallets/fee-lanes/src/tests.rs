@@ -59,6 +59,7 @@ impl pallet_shielded_pool::Config for Test {
     type Fees = FeeLanes;
     type OnTransferApplied = FeeLanes;
     type Currency = Balances;
+    type BlockReward = ConstU64<0>;
     type MaxTransfersPerBatch = ConstU32<8>;
     type AnchorWindow = AnchorWindow;
     type WeightInfo = ();

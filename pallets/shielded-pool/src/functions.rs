@@ -192,6 +192,31 @@ impl<T: Config> Pallet<T> {
         Ok((valid, Weight::zero()))
     }
 
+    /// Mints the pending coinbase note. Consensus rule: its value must be exactly the reward
+    /// plus this block's fees, or the block is invalid.
+    pub fn mint_coinbase() {
+        let Some(note) = PendingCoinbase::<T>::take() else {
+            return;
+        };
+        let expected = T::BlockReward::get().saturating_add(BlockFees::<T>::get());
+        assert!(
+            note.value == expected,
+            "coinbase mints {} but reward + fees is {expected}",
+            note.value
+        );
+        // Checked canonical when set.
+        let Some(cm) = note.commitment() else { return };
+        let Ok(position) = Self::append_commitments(&[*cm.digest()]) else {
+            return;
+        };
+        Self::deposit_event(Event::CoinbaseMinted {
+            commitment: cm.to_bytes(),
+            value: note.value,
+            position,
+            ciphertext_hash: note.ciphertext_hash,
+        });
+    }
+
     /// Appends note commitments to the tree; returns the first position.
     pub fn append_commitments(leaves: &[Digest]) -> Result<u64, Error<T>> {
         let state = Tree::<T>::get();

@@ -58,6 +58,9 @@ pub mod pallet {
         type OnTransferApplied: OnTransferApplied;
         /// Transparent balances, for value crossing the pool boundary.
         type Currency: Currency<Self::AccountId, Balance: From<u64>>;
+        /// New native units minted to each block's author (plus the block's fees).
+        #[pallet::constant]
+        type BlockReward: Get<u64>;
         /// Most transfers in one batch call.
         #[pallet::constant]
         type MaxTransfersPerBatch: Get<u32>;
@@ -101,6 +104,10 @@ pub mod pallet {
     /// Fees paid by this block's transfers (credited to the block author's coinbase).
     #[pallet::storage]
     pub type BlockFees<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+    /// This block's coinbase note, set by the author's inherent and minted in `on_finalize`.
+    #[pallet::storage]
+    pub type PendingCoinbase<T: Config> = StorageValue<_, CoinbaseNote, OptionQuery>;
 
     /// Genesis: the chain id and any initial note commitments (dev pre-funding).
     #[pallet::genesis_config]
@@ -161,6 +168,17 @@ pub mod pallet {
             /// Fee paid.
             fee: u64,
         },
+        /// The block author's coinbase note was minted.
+        CoinbaseMinted {
+            /// Its commitment.
+            commitment: DigestBytes,
+            /// Reward + fees.
+            value: u64,
+            /// Its leaf position.
+            position: u64,
+            /// Hash of its ciphertext (in the DA payload).
+            ciphertext_hash: DigestBytes,
+        },
         /// Value left the pool to a transparent account (positive) or entered it (negative).
         ValueBalanceMoved {
             /// The transparent account.
@@ -202,6 +220,10 @@ pub mod pallet {
         TreeFull,
         /// Fee accounting overflowed.
         Overflow,
+        /// The block already has a coinbase note.
+        CoinbaseAlreadySet,
+        /// The coinbase note has a non-canonical digest.
+        MalformedCoinbase,
     }
 
     #[pallet::call]
@@ -261,6 +283,43 @@ pub mod pallet {
             Self::deposit_event(Event::ValueBalanceMoved { account, amount });
             Ok(())
         }
+
+        /// Sets this block's coinbase note (inherent, by the block author). It is minted when the
+        /// block finalizes, if its value equals the reward plus the block's fees; otherwise the
+        /// block is invalid.
+        ///
+        /// Errors: `CoinbaseAlreadySet`, `MalformedCoinbase`.
+        #[pallet::call_index(2)]
+        #[pallet::weight((T::DbWeight::get().reads_writes(1, 1), DispatchClass::Mandatory))]
+        pub fn set_coinbase(origin: OriginFor<T>, note: CoinbaseNote) -> DispatchResult {
+            ensure_none(origin)?;
+            ensure!(
+                !PendingCoinbase::<T>::exists(),
+                Error::<T>::CoinbaseAlreadySet
+            );
+            ensure!(note.commitment().is_some(), Error::<T>::MalformedCoinbase);
+            PendingCoinbase::<T>::put(note);
+            Ok(())
+        }
+    }
+
+    #[pallet::inherent]
+    impl<T: Config> ProvideInherent for Pallet<T> {
+        type Call = Call<T>;
+        type Error = sp_inherents::MakeFatalError<()>;
+        const INHERENT_IDENTIFIER: InherentIdentifier = COINBASE_INHERENT_IDENTIFIER;
+
+        fn create_inherent(data: &InherentData) -> Option<Self::Call> {
+            let note: CoinbaseNote = data
+                .get_data(&COINBASE_INHERENT_IDENTIFIER)
+                .ok()
+                .flatten()?;
+            Some(Call::set_coinbase { note })
+        }
+
+        fn is_inherent(call: &Self::Call) -> bool {
+            matches!(call, Call::set_coinbase { .. })
+        }
     }
 
     #[pallet::hooks]
@@ -272,6 +331,7 @@ pub mod pallet {
         }
 
         fn on_finalize(_n: BlockNumberFor<T>) {
+            Self::mint_coinbase();
             Self::record_anchor();
         }
 

@@ -1,6 +1,9 @@
 //! A mock runtime with the real proof verifier (native) and a constant fee schedule.
 
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{ConstU32, ConstU64},
+};
 use sp_runtime::BuildStorage;
 
 use crate::{QuoteFee, VerifyProofs};
@@ -46,6 +49,9 @@ impl VerifyProofs for NativeVerifier {
     }
 }
 
+/// Block reward in the mock.
+pub const REWARD: u64 = 5_000;
+
 /// Fee of every transfer in the mock.
 pub const FEE: u64 = 50;
 pub struct FixedFee;
@@ -64,6 +70,7 @@ impl crate::Config for Test {
     type Fees = FixedFee;
     type OnTransferApplied = ();
     type Currency = Balances;
+    type BlockReward = ConstU64<REWARD>;
     type MaxTransfersPerBatch = ConstU32<8>;
     type AnchorWindow = AnchorWindow;
     type WeightInfo = ();

@@ -331,3 +331,81 @@ fn anchors_keep_a_window_of_recent_roots() {
         );
     });
 }
+
+fn coinbase(value: u64) -> crate::CoinbaseNote {
+    let addr = crate::testing::alice()
+        .full_viewing_key()
+        .incoming()
+        .address(1);
+    let recipient = addr.recipient();
+    crate::CoinbaseNote {
+        value,
+        pk_enc_digest: recipient.pk_enc_digest.to_bytes(),
+        pk_auth: recipient.pk_auth.to_bytes(),
+        rseed: [0x33; 32],
+        ciphertext_hash: spec::ciphertext_hash(b"coinbase ciphertext").to_bytes(),
+    }
+}
+
+#[test]
+fn coinbase_mints_reward_plus_fees() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        assert_ok!(submit(vec![standard().prove()]));
+        let note = coinbase(REWARD + FEE);
+        assert_ok!(ShieldedPool::set_coinbase(
+            RuntimeOrigin::none(),
+            note.clone()
+        ));
+        assert_noop!(
+            ShieldedPool::set_coinbase(RuntimeOrigin::none(), note.clone()),
+            Error::<Test>::CoinbaseAlreadySet
+        );
+        next_block();
+        let cm = note.commitment().expect("canonical");
+        System::assert_has_event(
+            Event::CoinbaseMinted {
+                commitment: cm.to_bytes(),
+                value: REWARD + FEE,
+                position: 6,
+                ciphertext_hash: note.ciphertext_hash,
+            }
+            .into(),
+        );
+        assert_eq!(Tree::<Test>::get().size, 7);
+    });
+}
+
+#[test]
+#[should_panic(expected = "coinbase mints")]
+fn a_coinbase_claiming_more_makes_the_block_invalid() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        assert_ok!(ShieldedPool::set_coinbase(
+            RuntimeOrigin::none(),
+            coinbase(REWARD + 1)
+        ));
+        next_block();
+    });
+}
+
+#[test]
+fn coinbase_rejections() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let mut bad = coinbase(REWARD);
+        bad.pk_auth = [0xff; 48];
+        assert_noop!(
+            ShieldedPool::set_coinbase(RuntimeOrigin::none(), bad),
+            Error::<Test>::MalformedCoinbase
+        );
+        assert_noop!(
+            ShieldedPool::set_coinbase(RuntimeOrigin::signed(1), coinbase(REWARD)),
+            sp_runtime::DispatchError::BadOrigin
+        );
+        let mut data = sp_inherents::InherentData::new();
+        data.put_data(crate::COINBASE_INHERENT_IDENTIFIER, &coinbase(REWARD))
+            .expect("put");
+        let call =
+            <ShieldedPool as frame_support::inherent::ProvideInherent>::create_inherent(&data)
+                .expect("created");
+        assert!(<ShieldedPool as frame_support::inherent::ProvideInherent>::is_inherent(&call));
+    });
+}

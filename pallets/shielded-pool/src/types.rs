@@ -73,3 +73,42 @@ pub trait OnTransferApplied {
 impl OnTransferApplied for () {
     fn applied(_hash: &[u8; 32]) {}
 }
+
+/// Inherent identifier of the block author's coinbase note.
+pub const COINBASE_INHERENT_IDENTIFIER: [u8; 8] = *b"hgm-cbse";
+
+/// The block author's coinbase note: block reward plus the block's fees, minted to the author's
+/// shielded address. Everything but the owner's keys is public (the amount is public anyway).
+#[derive(
+    Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct CoinbaseNote {
+    /// Reward + fees; must equal them exactly.
+    pub value: u64,
+    /// The recipient address's `pk_enc_digest`.
+    pub pk_enc_digest: DigestBytes,
+    /// The recipient address's `pk_auth`.
+    pub pk_auth: DigestBytes,
+    /// The note's randomness seed.
+    pub rseed: [u8; 32],
+    /// Hash of the note's ciphertext (in the block's DA payload).
+    pub ciphertext_hash: DigestBytes,
+}
+
+impl CoinbaseNote {
+    /// The note's commitment, `None` if a digest is not canonical.
+    pub fn commitment(&self) -> Option<hegemon_crypto::NoteCommitment> {
+        let digest = |b: &DigestBytes| hegemon_crypto::Digest::from_bytes(b);
+        let note = hegemon_crypto::Note {
+            value: hegemon_crypto::NoteValue::from_u64(self.value),
+            asset_id: hegemon_crypto::AssetId::NATIVE,
+            recipient: hegemon_crypto::NoteRecipient {
+                pk_enc_digest: digest(&self.pk_enc_digest)?,
+                pk_auth: digest(&self.pk_auth)?,
+            },
+            rseed: hegemon_crypto::Rseed::from_bytes(self.rseed),
+        };
+        digest(&self.ciphertext_hash)?;
+        Some(note.commitment())
+    }
+}
