@@ -4,7 +4,7 @@ use frame_support::{
     assert_noop, assert_ok, derive_impl, parameter_types,
     traits::{ConstU32, ConstU64, Hooks},
 };
-use pallet_shielded_pool::testing::{Spec, genesis_commitments};
+use pallet_shielded_pool::testing::{NativeVerifier, Spec, genesis_commitments};
 use sp_runtime::BuildStorage;
 
 use crate::{self as pallet_fee_lanes, *};
@@ -29,25 +29,6 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
     type AccountStore = System;
-}
-
-pub struct NativeVerifier;
-impl pallet_shielded_pool::VerifyProofs for NativeVerifier {
-    fn verify_batch(items: Vec<(Vec<u8>, Vec<u8>)>) -> Vec<bool> {
-        items
-            .iter()
-            .map(|(public, proof)| {
-                let Ok(public) = transaction_circuit::TransactionPublicInputs::from_bytes(public)
-                else {
-                    return false;
-                };
-                let Ok(proof) = transaction_circuit::TransactionProof::from_bytes(proof) else {
-                    return false;
-                };
-                transaction_circuit::verify(&public, &proof).is_ok()
-            })
-            .collect()
-    }
 }
 
 parameter_types! {

@@ -6,7 +6,8 @@ use frame_support::{
 };
 use sp_runtime::BuildStorage;
 
-use crate::{QuoteFee, VerifyProofs};
+use crate::QuoteFee;
+use crate::testing::NativeVerifier;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -27,26 +28,6 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
     type AccountStore = System;
-}
-
-/// The native verifier: the same code the runtime's host function runs.
-pub struct NativeVerifier;
-impl VerifyProofs for NativeVerifier {
-    fn verify_batch(items: Vec<(Vec<u8>, Vec<u8>)>) -> Vec<bool> {
-        items
-            .iter()
-            .map(|(public, proof)| {
-                let Ok(public) = transaction_circuit::TransactionPublicInputs::from_bytes(public)
-                else {
-                    return false;
-                };
-                let Ok(proof) = transaction_circuit::TransactionProof::from_bytes(proof) else {
-                    return false;
-                };
-                transaction_circuit::verify(&public, &proof).is_ok()
-            })
-            .collect()
-    }
 }
 
 /// Block reward in the mock.
