@@ -90,6 +90,13 @@ pub enum PublicInputsError {
     ValueBalanceOutOfRange,
 }
 
+/// `N` bytes of `bytes` from `at` (callers check the total length first).
+fn array_at<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    let mut out = [0u8; N];
+    out.copy_from_slice(&bytes[at..at + N]);
+    out
+}
+
 /// Everything the verifier sees about a transfer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransactionPublicInputs {
@@ -165,15 +172,10 @@ impl TransactionPublicInputs {
                 Digest::from_bytes(array).ok_or(PublicInputsError::NonCanonicalDigest { index })?;
         }
         let tail = &bytes[8 * DIGEST_BYTES..];
-        let word = |r: core::ops::Range<usize>| -> [u8; 16] {
-            let mut w = [0u8; 16];
-            w[..r.len()].copy_from_slice(&tail[r]);
-            w
-        };
-        let fee = u64::from_le_bytes(word(0..8)[..8].try_into().unwrap_or([0; 8]));
-        let amount = i128::from_le_bytes(word(8..24));
-        let asset = u32::from_le_bytes(word(24..28)[..4].try_into().unwrap_or([0; 4]));
-        let circuit_version = u32::from_le_bytes(word(28..32)[..4].try_into().unwrap_or([0; 4]));
+        let fee = u64::from_le_bytes(array_at(tail, 0));
+        let amount = i128::from_le_bytes(array_at(tail, 8));
+        let asset = u32::from_le_bytes(array_at(tail, 24));
+        let circuit_version = u32::from_le_bytes(array_at(tail, 28));
         let value_balance = ValueBalance {
             asset: AssetId::from_u32(asset),
             amount,
