@@ -16,6 +16,7 @@ help:
 	@echo "make test    all tests, plus the no_std/WASM build of runtime-facing crates"
 	@echo "make build   debug build of the workspace and the WASM checks"
 	@echo "make bench   benchmarks, one JSON line each"
+	@echo "make node    release build of hegemon-node;  make devnet  run a mining dev chain"
 	@echo "make fmt     format;  make lint  rustfmt check + clippy -D warnings"
 
 setup:
@@ -59,7 +60,16 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-# Filled by later milestones (see .agent/ and docs/architecture.md).
-node devnet demo:
-	@echo "make $@: the node and wallet are not built yet (issues 'hegemon-node' and 'hegemon-wallet')." >&2
+NODE_BIN = $(CARGO_TARGET_DIR)/release/hegemon-node
+
+node:
+	$(CARGO) build --release -p hegemon-node
+
+# A throwaway mining single-node chain; JSON-RPC on 127.0.0.1:9944.
+devnet: node
+	$(NODE_BIN) --dev --tmp
+
+# Filled by a later milestone (see .agent/ and docs/architecture.md).
+demo:
+	@echo "make $@: the wallet is not built yet (issue 'hegemon-wallet')." >&2
 	@exit 1

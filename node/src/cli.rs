@@ -1,0 +1,51 @@
+//! Command-line interface.
+
+use sc_cli::{RunCmd, clap};
+
+/// Hegemon node arguments.
+#[derive(Debug, clap::Parser)]
+pub struct Cli {
+    /// A subcommand (omit to run the node).
+    #[command(subcommand)]
+    pub subcommand: Option<Subcommand>,
+
+    /// Node options.
+    #[clap(flatten)]
+    pub run: RunCmd,
+
+    /// Mine blocks. On by default with `--dev`, or when the environment has `HEGEMON_MINE=1`.
+    #[arg(long)]
+    pub mine: bool,
+
+    /// Mining threads (1–255).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]
+    pub mine_threads: u8,
+}
+
+impl Cli {
+    /// Whether this node mines: `--mine`, `--dev` or `HEGEMON_MINE=1`.
+    pub fn mining(&self) -> bool {
+        self.mine
+            || self.run.shared_params.dev
+            || std::env::var("HEGEMON_MINE").is_ok_and(|v| v == "1")
+    }
+}
+
+/// Subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Subcommand {
+    /// Build a chain spec.
+    BuildSpec(sc_cli::BuildSpecCmd),
+    /// Validate blocks.
+    CheckBlock(sc_cli::CheckBlockCmd),
+    /// Export blocks.
+    ExportBlocks(sc_cli::ExportBlocksCmd),
+    /// Export the state of a given block into a chain spec.
+    ExportState(sc_cli::ExportStateCmd),
+    /// Import blocks.
+    ImportBlocks(sc_cli::ImportBlocksCmd),
+    /// Remove the whole chain.
+    PurgeChain(sc_cli::PurgeChainCmd),
+    /// Revert the chain to a previous state.
+    Revert(sc_cli::RevertCmd),
+}

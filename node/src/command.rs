@@ -1,0 +1,97 @@
+//! Subcommand dispatch.
+
+use sc_cli::SubstrateCli;
+
+use crate::{
+    chain_spec,
+    cli::{Cli, Subcommand},
+    service,
+};
+
+impl SubstrateCli for Cli {
+    fn impl_name() -> String {
+        "Hegemon Node".into()
+    }
+    fn impl_version() -> String {
+        env!("CARGO_PKG_VERSION").into()
+    }
+    fn description() -> String {
+        env!("CARGO_PKG_DESCRIPTION").into()
+    }
+    fn author() -> String {
+        "Hegemon developers".into()
+    }
+    fn support_url() -> String {
+        "https://github.com/hegemon/hegemon/issues".into()
+    }
+    fn copyright_start_year() -> i32 {
+        2026
+    }
+    fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+        Ok(match id {
+            "dev" => Box::new(chain_spec::development()?),
+            "" | "local" => Box::new(chain_spec::local_testnet()?),
+            path => Box::new(chain_spec::ChainSpec::from_json_file(
+                std::path::PathBuf::from(path),
+            )?),
+        })
+    }
+}
+
+/// Parse the command line and run the node or a subcommand.
+pub fn run() -> sc_cli::Result<()> {
+    let cli = Cli::from_args();
+    match &cli.subcommand {
+        Some(Subcommand::BuildSpec(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
+        }
+        Some(Subcommand::CheckBlock(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let (client, _, import_queue, task_manager) = service::new_chain_ops(&config)?;
+                Ok((cmd.run(client, import_queue), task_manager))
+            })
+        }
+        Some(Subcommand::ExportBlocks(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let (client, _, _, task_manager) = service::new_chain_ops(&config)?;
+                Ok((cmd.run(client, config.database), task_manager))
+            })
+        }
+        Some(Subcommand::ExportState(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let (client, _, _, task_manager) = service::new_chain_ops(&config)?;
+                Ok((cmd.run(client, config.chain_spec), task_manager))
+            })
+        }
+        Some(Subcommand::ImportBlocks(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let (client, _, import_queue, task_manager) = service::new_chain_ops(&config)?;
+                Ok((cmd.run(client, import_queue), task_manager))
+            })
+        }
+        Some(Subcommand::PurgeChain(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.sync_run(|config| cmd.run(config.database))
+        }
+        Some(Subcommand::Revert(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let (client, backend, _, task_manager) = service::new_chain_ops(&config)?;
+                Ok((cmd.run(client, backend, None), task_manager))
+            })
+        }
+        None => {
+            let runner = cli.create_runner(&cli.run)?;
+            runner.run_node_until_exit(|config| async move {
+                let threads = cli.mining().then_some(cli.mine_threads);
+                service::new_full::<sc_network::NetworkWorker<_, _>>(config, threads)
+                    .map_err(sc_cli::Error::Service)
+            })
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Service assembly: client, PoW import queue, network, RPC and (optionally) the miner.
+
+use std::{sync::Arc, time::Duration};
+
+use futures::FutureExt;
+use hegemon_runtime::{apis::RuntimeApi, opaque::Block};
+use sc_client_api::Backend;
+use sc_consensus_pow::PowBlockImport;
+use sc_service::{Configuration, TaskManager, error::Error as ServiceError};
+use sc_transaction_pool_api::OffchainTransactionPoolFactory;
+use sp_runtime::traits::Block as BlockT;
+
+use crate::{miner, pow::Blake2Pow};
+
+/// Host functions: Substrate's plus the multi-core transaction-proof verifier the runtime calls.
+pub type HostFunctions = (
+    sp_io::SubstrateHostFunctions,
+    hegemon_proof_host::shielded_proofs::HostFunctions,
+);
+/// The full client type.
+pub type FullClient =
+    sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
+type FullBackend = sc_service::TFullBackend<Block>;
+type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
+type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+
+/// Blocks whose inherents are not re-checked on import (none: check from genesis on).
+const CHECK_INHERENTS_AFTER: u32 = 0;
+/// How long the proposer may spend building a block, and how often a stale template is rebuilt.
+const PROPOSE_BUILD_TIME: Duration = Duration::from_secs(2);
+const TEMPLATE_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn inherent_data(
+    _parent: <Block as BlockT>::Hash,
+    _: (),
+) -> Result<sp_timestamp::InherentDataProvider, Box<dyn std::error::Error + Send + Sync>> {
+    Ok(sp_timestamp::InherentDataProvider::from_system_time())
+}
+
+/// The parts `command.rs` needs for the chain-maintenance subcommands.
+pub type Parts = (
+    Arc<FullClient>,
+    Arc<FullBackend>,
+    sc_consensus::DefaultImportQueue<Block>,
+    TaskManager,
+);
+
+/// Client, backend and PoW import queue (no networking).
+pub fn new_chain_ops(config: &Configuration) -> Result<Parts, ServiceError> {
+    let (client, backend, _keystore, task_manager, _select, _pool, import) = new_partial(config)?;
+    Ok((client, backend, import.1, task_manager))
+}
+
+#[allow(clippy::type_complexity)]
+fn new_partial(
+    config: &Configuration,
+) -> Result<
+    (
+        Arc<FullClient>,
+        Arc<FullBackend>,
+        sc_service::KeystoreContainer,
+        TaskManager,
+        FullSelectChain,
+        Arc<Pool>,
+        (
+            PowBlockImport<
+                Block,
+                Arc<FullClient>,
+                FullClient,
+                FullSelectChain,
+                Blake2Pow<FullClient>,
+                fn(<Block as BlockT>::Hash, ()) -> InherentFuture,
+            >,
+            sc_consensus::DefaultImportQueue<Block>,
+        ),
+    ),
+    ServiceError,
+> {
+    let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+    let (client, backend, keystore, task_manager) =
+        sc_service::new_full_parts::<Block, RuntimeApi, _>(config, None, executor, vec![])?;
+    let client = Arc::new(client);
+    let select_chain = sc_consensus::LongestChain::new(backend.clone());
+    let pool = Arc::from(
+        sc_transaction_pool::Builder::new(
+            task_manager.spawn_essential_handle(),
+            client.clone(),
+            config.role.is_authority().into(),
+        )
+        .with_options(config.transaction_pool.clone())
+        .with_prometheus(config.prometheus_registry())
+        .build(),
+    );
+    let algorithm = Blake2Pow::new(client.clone());
+    let pow_import = PowBlockImport::new(
+        client.clone(),
+        client.clone(),
+        algorithm.clone(),
+        CHECK_INHERENTS_AFTER,
+        select_chain.clone(),
+        inherent_data_boxed as fn(_, ()) -> InherentFuture,
+    );
+    let queue = sc_consensus_pow::import_queue(
+        Box::new(pow_import.clone()),
+        None,
+        algorithm,
+        &task_manager.spawn_essential_handle(),
+        config.prometheus_registry(),
+    )?;
+    Ok((
+        client,
+        backend,
+        keystore,
+        task_manager,
+        select_chain,
+        pool,
+        (pow_import, queue),
+    ))
+}
+
+type InherentFuture = std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+                Output = Result<
+                    sp_timestamp::InherentDataProvider,
+                    Box<dyn std::error::Error + Send + Sync>,
+                >,
+            > + Send,
+    >,
+>;
+
+fn inherent_data_boxed(parent: <Block as BlockT>::Hash, extra: ()) -> InherentFuture {
+    inherent_data(parent, extra).boxed()
+}
+
+/// Start a full node; mine with `mine_threads` threads if given.
+pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
+    config: Configuration,
+    mine_threads: Option<u8>,
+) -> Result<TaskManager, ServiceError> {
+    let (
+        client,
+        backend,
+        keystore,
+        mut task_manager,
+        select_chain,
+        pool,
+        (pow_import, import_queue),
+    ) = new_partial(&config)?;
+
+    let net_config = sc_network::config::FullNetworkConfiguration::<
+        Block,
+        <Block as BlockT>::Hash,
+        N,
+    >::new(&config.network, config.prometheus_registry().cloned());
+    let metrics = N::register_notification_metrics(config.prometheus_registry());
+    let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
+        sc_service::build_network(sc_service::BuildNetworkParams {
+            config: &config,
+            net_config,
+            client: client.clone(),
+            transaction_pool: pool.clone(),
+            spawn_handle: task_manager.spawn_handle(),
+            spawn_essential_handle: task_manager.spawn_essential_handle(),
+            import_queue,
+            block_announce_validator_builder: None,
+            warp_sync_config: None,
+            block_relay: None,
+            metrics,
+            gap_sync_body_policy: None,
+        })?;
+
+    if config.offchain_worker.enabled {
+        let offchain = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+            runtime_api_provider: client.clone(),
+            is_validator: config.role.is_authority(),
+            keystore: Some(keystore.keystore()),
+            offchain_db: backend.offchain_storage(),
+            transaction_pool: Some(OffchainTransactionPoolFactory::new(pool.clone())),
+            network_provider: Arc::new(network.clone()),
+            enable_http_requests: false,
+            custom_extensions: |_| vec![],
+        })?;
+        task_manager.spawn_handle().spawn(
+            "offchain-workers-runner",
+            "offchain-worker",
+            offchain
+                .run(client.clone(), task_manager.spawn_handle())
+                .boxed(),
+        );
+    }
+
+    let rpc_builder = {
+        let (client, pool) = (client.clone(), pool.clone());
+        Box::new(move |_| crate::rpc::create_full(client.clone(), pool.clone()).map_err(Into::into))
+    };
+    let prometheus = config.prometheus_registry().cloned();
+    sc_service::spawn_tasks(sc_service::SpawnTasksParams {
+        network,
+        client: client.clone(),
+        keystore: keystore.keystore(),
+        task_manager: &mut task_manager,
+        transaction_pool: pool.clone(),
+        rpc_builder,
+        backend,
+        system_rpc_tx,
+        tx_handler_controller,
+        sync_service: sync_service.clone(),
+        config,
+        telemetry: None,
+        tracing_execute_block: None,
+    })?;
+
+    if let Some(threads) = mine_threads {
+        let proposer = sc_basic_authorship::ProposerFactory::new(
+            task_manager.spawn_handle(),
+            client.clone(),
+            pool,
+            prometheus.as_ref(),
+            None,
+        );
+        let algorithm = Blake2Pow::new(client.clone());
+        let (worker, task) = sc_consensus_pow::start_mining_worker(
+            Box::new(pow_import),
+            client,
+            select_chain,
+            algorithm,
+            proposer,
+            sync_service.clone(),
+            sync_service,
+            None,
+            inherent_data_boxed as fn(_, ()) -> InherentFuture,
+            TEMPLATE_TIMEOUT,
+            PROPOSE_BUILD_TIME,
+        );
+        task_manager
+            .spawn_essential_handle()
+            .spawn_blocking("pow", Some("block-authoring"), task);
+        for index in 0..threads {
+            let worker = worker.clone();
+            std::thread::Builder::new()
+                .name(format!("miner-{index}"))
+                .spawn(move || miner::run(worker, index))
+                .map_err(|e| ServiceError::Other(format!("cannot start miner thread: {e}")))?;
+        }
+    }
+    Ok(task_manager)
+}
