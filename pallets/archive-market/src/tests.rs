@@ -104,6 +104,18 @@ fn register() {
     ));
 }
 
+/// A registration attempt by `who` with `bond` (placeholder key, minimal terms).
+fn register_with_bond(who: u64, bond: u64) -> sp_runtime::DispatchResult {
+    Archive::register_provider(
+        RuntimeOrigin::signed(who),
+        Box::new([0u8; 1952]),
+        bond,
+        1,
+        1,
+        Default::default(),
+    )
+}
+
 fn run_to(n: u64) {
     while System::block_number() < n {
         System::set_block_number(System::block_number() + 1);
@@ -142,36 +154,12 @@ fn providers_register_and_leave() {
         register();
         assert_eq!(Balances::reserved_balance(PROVIDER), 2_000);
         assert_noop!(
-            Archive::register_provider(
-                RuntimeOrigin::signed(PROVIDER),
-                Box::new([0u8; 1952]),
-                2_000,
-                1,
-                1,
-                Default::default()
-            ),
+            register_with_bond(PROVIDER, 2_000),
             Error::<Test>::AlreadyRegistered
         );
+        assert_noop!(register_with_bond(30, 999), Error::<Test>::InsufficientBond);
         assert_noop!(
-            Archive::register_provider(
-                RuntimeOrigin::signed(30),
-                Box::new([0u8; 1952]),
-                999,
-                1,
-                1,
-                Default::default()
-            ),
-            Error::<Test>::InsufficientBond
-        );
-        assert_noop!(
-            Archive::register_provider(
-                RuntimeOrigin::signed(30),
-                Box::new([0u8; 1952]),
-                5_000,
-                1,
-                1,
-                Default::default()
-            ),
+            register_with_bond(30, 5_000),
             Error::<Test>::InsufficientBond
         );
         assert_ok!(Archive::deregister_provider(RuntimeOrigin::signed(
