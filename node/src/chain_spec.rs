@@ -22,14 +22,19 @@ fn from_preset(
         .build())
 }
 
-/// A single-node development chain (dev accounts funded, low difficulty).
+/// A single-node development chain: the runtime's `development` preset (dev accounts funded,
+/// low difficulty) plus genesis notes owned by the published dev spending key ([`crate::dev`]).
 pub fn development() -> Result<ChainSpec, String> {
-    from_preset(
-        "Hegemon Development",
-        "hegemon_dev",
-        ChainType::Development,
-        sp_genesis_builder::DEV_RUNTIME_PRESET,
-    )
+    let wasm = WASM_BINARY
+        .ok_or("the runtime WASM blob was not built; rebuild without SKIP_WASM_BUILD")?;
+    let mut genesis = hegemon_runtime::genesis_config_presets::development_config_genesis();
+    genesis["shieldedPool"]["commitments"] = serde_json::json!(crate::dev::genesis_commitments());
+    Ok(ChainSpec::builder(wasm, None)
+        .with_name("Hegemon Development")
+        .with_id("hegemon_dev")
+        .with_chain_type(ChainType::Development)
+        .with_genesis_config_patch(genesis)
+        .build())
 }
 
 /// A multi-node local testnet.

@@ -2,6 +2,8 @@
 
 use sc_cli::{RunCmd, clap};
 
+use crate::da::protocol::ServeMode;
+
 /// Hegemon node arguments.
 #[derive(Debug, clap::Parser)]
 pub struct Cli {
@@ -20,6 +22,11 @@ pub struct Cli {
     /// Mining threads (1–255).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]
     pub mine_threads: u8,
+
+    /// How to answer peers' DA chunk requests. Only for testing that peers reject blocks whose
+    /// chunks are withheld or corrupted; never use on a real network.
+    #[arg(long, value_enum, default_value_t = ServeMode::Honest, hide = true)]
+    pub da_serve: ServeMode,
 }
 
 impl Cli {

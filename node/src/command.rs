@@ -89,7 +89,7 @@ pub fn run() -> sc_cli::Result<()> {
             let runner = cli.create_runner(&cli.run)?;
             runner.run_node_until_exit(|config| async move {
                 let threads = cli.mining().then_some(cli.mine_threads);
-                service::new_full::<sc_network::NetworkWorker<_, _>>(config, threads)
+                service::new_full::<sc_network::NetworkWorker<_, _>>(config, threads, cli.da_serve)
                     .map_err(sc_cli::Error::Service)
             })
         }

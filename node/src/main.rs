@@ -6,6 +6,8 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod da;
+mod dev;
 mod miner;
 mod pow;
 mod rpc;

@@ -10,7 +10,17 @@ use sc_service::{Configuration, TaskManager, error::Error as ServiceError};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_runtime::traits::Block as BlockT;
 
-use crate::{miner, pow::Blake2Pow};
+use crate::{
+    da::{
+        import::{DaBlockImport, FetcherSlot},
+        proposer::DaProposerFactory,
+        protocol::{self, ChunkFetcher, ServeMode},
+        sidecar::Sidecar,
+        store::DaStore,
+    },
+    miner,
+    pow::Blake2Pow,
+};
 
 /// Host functions: Substrate's plus the multi-core transaction-proof verifier the runtime calls.
 pub type HostFunctions = (
@@ -37,6 +47,34 @@ async fn inherent_data(
     Ok(sp_timestamp::InherentDataProvider::from_system_time())
 }
 
+/// The node's DA side: its store, pending ciphertexts and templates, and the network fetcher
+/// import uses once the network is up.
+#[derive(Clone)]
+pub struct DaParts {
+    store: Arc<DaStore>,
+    sidecar: Sidecar,
+    fetcher: FetcherSlot,
+}
+
+impl DaParts {
+    fn open(config: &Configuration) -> Result<Self, ServiceError> {
+        let path = config.data_path.join("da");
+        let store = DaStore::open(&path).map_err(|e| {
+            ServiceError::Other(format!(
+                "cannot open the DA store at {}: {e}",
+                path.display()
+            ))
+        })?;
+        Ok(Self {
+            store: Arc::new(store),
+            sidecar: Sidecar::default(),
+            fetcher: FetcherSlot::default(),
+        })
+    }
+}
+
+type ClientImport = DaBlockImport<Arc<FullClient>>;
+
 /// The parts `command.rs` needs for the chain-maintenance subcommands.
 pub type Parts = (
     Arc<FullClient>,
@@ -47,7 +85,8 @@ pub type Parts = (
 
 /// Client, backend and PoW import queue (no networking).
 pub fn new_chain_ops(config: &Configuration) -> Result<Parts, ServiceError> {
-    let (client, backend, _keystore, task_manager, _select, _pool, import) = new_partial(config)?;
+    let (client, backend, _keystore, task_manager, _select, _pool, import, _da) =
+        new_partial(config)?;
     Ok((client, backend, import.1, task_manager))
 }
 
@@ -65,7 +104,7 @@ fn new_partial(
         (
             PowBlockImport<
                 Block,
-                Arc<FullClient>,
+                ClientImport,
                 FullClient,
                 FullSelectChain,
                 Blake2Pow<FullClient>,
@@ -73,6 +112,7 @@ fn new_partial(
             >,
             sc_consensus::DefaultImportQueue<Block>,
         ),
+        DaParts,
     ),
     ServiceError,
 > {
@@ -92,8 +132,17 @@ fn new_partial(
         .build(),
     );
     let algorithm = Blake2Pow::new(client.clone());
-    let pow_import = PowBlockImport::new(
+    let da = DaParts::open(config)?;
+    let secret = crate::da::import::fresh_secret().map_err(ServiceError::Other)?;
+    let da_import = DaBlockImport::new(
         client.clone(),
+        da.store.clone(),
+        da.sidecar.clone(),
+        da.fetcher.clone(),
+        secret,
+    );
+    let pow_import = PowBlockImport::new(
+        da_import,
         client.clone(),
         algorithm.clone(),
         CHECK_INHERENTS_AFTER,
@@ -115,6 +164,7 @@ fn new_partial(
         select_chain,
         pool,
         (pow_import, queue),
+        da,
     ))
 }
 
@@ -133,10 +183,12 @@ fn inherent_data_boxed(parent: <Block as BlockT>::Hash, extra: ()) -> InherentFu
     inherent_data(parent, extra).boxed()
 }
 
-/// Start a full node; mine with `mine_threads` threads if given.
+/// Start a full node; mine with `mine_threads` threads if given; answer DA chunk requests as
+/// `serve` says.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     config: Configuration,
     mine_threads: Option<u8>,
+    serve: ServeMode,
 ) -> Result<TaskManager, ServiceError> {
     let (
         client,
@@ -146,13 +198,23 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
         select_chain,
         pool,
         (pow_import, import_queue),
+        da,
     ) = new_partial(&config)?;
 
-    let net_config = sc_network::config::FullNetworkConfiguration::<
+    let mut net_config = sc_network::config::FullNetworkConfiguration::<
         Block,
         <Block as BlockT>::Hash,
         N,
     >::new(&config.network, config.prometheus_registry().cloned());
+    let (chunk_requests_tx, chunk_requests) = async_channel::bounded(protocol::INBOUND_QUEUE);
+    net_config.add_request_response_protocol(N::request_response_config(
+        protocol::PROTOCOL.into(),
+        Vec::new(),
+        protocol::MAX_REQUEST_BYTES,
+        protocol::MAX_RESPONSE_BYTES,
+        protocol::REQUEST_TIMEOUT,
+        Some(chunk_requests_tx),
+    ));
     let metrics = N::register_notification_metrics(config.prometheus_registry());
     let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
         sc_service::build_network(sc_service::BuildNetworkParams {
@@ -169,6 +231,29 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
             metrics,
             gap_sync_body_policy: None,
         })?;
+
+    let peers = {
+        let sync = sync_service.clone();
+        Arc::new(move || {
+            let sync = sync.clone();
+            async move {
+                let peers = sync.peers_info().await.unwrap_or_default();
+                peers.into_iter().map(|(peer, _)| peer).collect()
+            }
+            .boxed()
+        })
+    };
+    let _ = da.fetcher.set(ChunkFetcher::new(network.clone(), peers));
+    task_manager.spawn_handle().spawn(
+        "da-chunk-server",
+        Some("da"),
+        protocol::serve(da.store.clone(), chunk_requests, serve),
+    );
+    task_manager.spawn_handle().spawn(
+        "da-pruning",
+        Some("da"),
+        crate::da::prune_on_import(client.clone(), da.store.clone()),
+    );
 
     if config.offchain_worker.enabled {
         let offchain = sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
@@ -191,10 +276,17 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     }
 
     let rpc_builder = {
-        let (client, pool) = (client.clone(), pool.clone());
-        Box::new(move |_| crate::rpc::create_full(client.clone(), pool.clone()).map_err(Into::into))
+        let (client, pool, da) = (client.clone(), pool.clone(), da.clone());
+        Box::new(move |_| {
+            crate::rpc::create_full(crate::rpc::Deps {
+                client: client.clone(),
+                pool: pool.clone(),
+                store: da.store.clone(),
+                sidecar: da.sidecar.clone(),
+            })
+            .map_err(Into::into)
+        })
     };
-    let prometheus = config.prometheus_registry().cloned();
     sc_service::spawn_tasks(sc_service::SpawnTasksParams {
         network,
         client: client.clone(),
@@ -212,13 +304,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     })?;
 
     if let Some(threads) = mine_threads {
-        let proposer = sc_basic_authorship::ProposerFactory::new(
-            task_manager.spawn_handle(),
-            client.clone(),
-            pool,
-            prometheus.as_ref(),
-            None,
-        );
+        let proposer = DaProposerFactory::new(client.clone(), pool, da.sidecar.clone());
         let algorithm = Blake2Pow::new(client.clone());
         let (worker, task) = sc_consensus_pow::start_mining_worker(
             Box::new(pow_import),

@@ -140,6 +140,22 @@ pub type TxExtension = (
 /// Extrinsic.
 pub type UncheckedExtrinsic =
     generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// A transaction authorized by its call (extrinsic v5 *General*), as wallets submit shielded
+/// transfers: the proofs authorize it, so the extensions carry no signer, nonce or tip.
+pub fn proof_authorized(call: RuntimeCall) -> UncheckedExtrinsic {
+    let extension: TxExtension = (
+        frame_system::AuthorizeCall::new(),
+        frame_system::CheckNonZeroSender::new(),
+        frame_system::CheckSpecVersion::new(),
+        frame_system::CheckTxVersion::new(),
+        frame_system::CheckGenesis::new(),
+        frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
+        frame_system::CheckNonce::from(0),
+        frame_system::CheckWeight::new(),
+        pallet_transaction_payment::ChargeTransactionPayment::from(0),
+    );
+    UncheckedExtrinsic::new_transaction(call, extension)
+}
 /// The payload signed by transparent accounts.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// Dispatches blocks and transactions.

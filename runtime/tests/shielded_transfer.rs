@@ -6,10 +6,10 @@ use frame_support::traits::Hooks;
 use hegemon_crypto::{AssetId, Digest, Note, NoteValue, Rseed, SpendingKeys, spec};
 use hegemon_merkle::NoteFrontier;
 use hegemon_runtime::{
-    Executive, Header, Runtime, RuntimeCall, RuntimeGenesisConfig, TxExtension, UncheckedExtrinsic,
+    Executive, Header, Runtime, RuntimeCall, RuntimeGenesisConfig, UncheckedExtrinsic,
 };
 use pallet_shielded_pool::ShieldedTransfer;
-use sp_runtime::{BuildStorage, generic::Era, traits::Header as _};
+use sp_runtime::{BuildStorage, traits::Header as _};
 use transaction_circuit::{SpendWitness, TransactionWitness, ValueBalance, prove};
 
 const CHAIN_ID: &[u8] = b"hegemon-test";
@@ -89,23 +89,8 @@ fn ext() -> sp_io::TestExternalities {
     sp_io::TestExternalities::new(config.build_storage().expect("genesis"))
 }
 
-fn general(call: RuntimeCall) -> UncheckedExtrinsic {
-    let extension: TxExtension = (
-        frame_system::AuthorizeCall::new(),
-        frame_system::CheckNonZeroSender::new(),
-        frame_system::CheckSpecVersion::new(),
-        frame_system::CheckTxVersion::new(),
-        frame_system::CheckGenesis::new(),
-        frame_system::CheckEra::from(Era::Immortal),
-        frame_system::CheckNonce::from(0),
-        frame_system::CheckWeight::new(),
-        pallet_transaction_payment::ChargeTransactionPayment::from(0),
-    );
-    UncheckedExtrinsic::new_transaction(call, extension)
-}
-
 fn submit(t: ShieldedTransfer) -> UncheckedExtrinsic {
-    general(RuntimeCall::ShieldedPool(
+    hegemon_runtime::proof_authorized(RuntimeCall::ShieldedPool(
         pallet_shielded_pool::Call::submit_transfers {
             transfers: vec![t].try_into().expect("one fits"),
         },

@@ -1,0 +1,211 @@
+//! DA admission on import: a block whose payload is not available, or is not exactly its
+//! transfers' ciphertexts, is not imported (`docs/spec/node.md#da-admission`).
+//!
+//! Sits between the PoW import (which checks the seal first, so DA work cannot be forced by an
+//! unsealed block) and the client. For a block that needs a payload:
+//! 1. the author's own block: the payload comes from its template;
+//! 2. a payload already held (same root): linked to this block too;
+//! 3. from the network: sample [`DEFAULT_SAMPLES`] chunks at indices only this node can predict,
+//!    each verified against the commitment; if any is unavailable, reject. Then fetch `k` chunks,
+//!    reconstruct (which re-checks the encoding), check the items against the transfers, store.
+//!
+//! Blocks imported from a file (`import-blocks`) have no peers to sample and are admitted with a
+//! warning; the operator vouches for the file.
+
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, OnceLock},
+    time::Instant,
+};
+
+use hegemon_da::{ChunkProof, DEFAULT_SAMPLES, DaCommitment, sample_indices};
+use hegemon_runtime::opaque::Block;
+use sc_consensus::{BlockCheckParams, BlockImport, BlockImportParams, ImportResult};
+use sp_consensus::{BlockOrigin, Error as ConsensusError};
+use sp_runtime::traits::Header as HeaderT;
+
+use super::{payload::BodyDa, protocol::ChunkFetcher, sidecar::Sidecar, store::DaStore};
+
+/// The network side, set once the network is built (after the import queue that needs it).
+pub type FetcherSlot = Arc<OnceLock<ChunkFetcher>>;
+
+/// Wraps the client's block import with DA admission.
+#[derive(Clone)]
+pub struct DaBlockImport<I> {
+    inner: I,
+    store: Arc<DaStore>,
+    sidecar: Sidecar,
+    fetcher: FetcherSlot,
+    secret: [u8; 32],
+}
+
+impl<I> DaBlockImport<I> {
+    /// `secret` seeds this node's sample indices; it must be unpredictable to block producers.
+    pub fn new(
+        inner: I,
+        store: Arc<DaStore>,
+        sidecar: Sidecar,
+        fetcher: FetcherSlot,
+        secret: [u8; 32],
+    ) -> Self {
+        Self {
+            inner,
+            store,
+            sidecar,
+            fetcher,
+            secret,
+        }
+    }
+
+    async fn admit(
+        &self,
+        da: BodyDa,
+        hash: [u8; 32],
+        number: u32,
+        origin: BlockOrigin,
+    ) -> Result<(), String> {
+        let Some(commitment) = da.required_commitment().map_err(|e| e.to_string())? else {
+            return Ok(());
+        };
+        if self.store.root_of(&hash).map_err(|e| e.to_string())? == Some(commitment.root) {
+            return Ok(());
+        }
+        let (payload, encoded) = if let Some(t) = self.sidecar.template(&commitment.root) {
+            (t.payload.as_ref().clone(), t.encoded)
+        } else if let Some((_, payload)) = self
+            .store
+            .payload(&commitment.root)
+            .map_err(|e| e.to_string())?
+        {
+            let encoded = encode(&payload)?;
+            (payload, encoded)
+        } else if matches!(origin, BlockOrigin::File | BlockOrigin::Genesis) {
+            log::warn!(
+                target: "hegemon-da",
+                "#{number}: imported from a file without its DA payload; not sampled"
+            );
+            return Ok(());
+        } else {
+            let payload = self.fetch_from_peers(&hash, number, &commitment).await?;
+            let encoded = encode(&payload)?;
+            (payload, encoded)
+        };
+        if *encoded.commitment() != commitment {
+            return Err("the DA payload does not match the block's commitment".into());
+        }
+        da.check_payload(&payload).map_err(|e| e.to_string())?;
+        self.store
+            .insert(number, hash, &payload, encoded)
+            .map_err(|e| e.to_string())?;
+        let mined: Vec<[u8; 32]> = da.transfers.iter().map(|t| t.hash()).collect();
+        self.sidecar.remove_ciphertexts(&mined);
+        Ok(())
+    }
+
+    /// Samples, then fetches and reconstructs the payload.
+    async fn fetch_from_peers(
+        &self,
+        hash: &[u8; 32],
+        number: u32,
+        commitment: &DaCommitment,
+    ) -> Result<Vec<u8>, String> {
+        let fetcher = self
+            .fetcher
+            .get()
+            .ok_or("the network is not up yet; cannot sample DA chunks")?;
+        let start = Instant::now();
+        let indices = sample_indices(&self.secret, hash, commitment.chunk_count, DEFAULT_SAMPLES);
+        let samples = fetcher.fetch(commitment, &indices).await;
+        if samples.len() < indices.len() {
+            return Err(format!(
+                "DA sampling failed: {} of {} sampled chunks available from peers",
+                samples.len(),
+                indices.len()
+            ));
+        }
+        let sampled = start.elapsed();
+        let chunks = self.fetch_enough(commitment, samples).await;
+        let pieces: Vec<(u32, &[u8])> = chunks.iter().map(|p| (p.index, &p.chunk[..])).collect();
+        let payload = hegemon_da::reconstruct(commitment, &pieces)
+            .map_err(|e| format!("DA payload cannot be reconstructed: {e}"))?;
+        log::info!(
+            target: "hegemon-da",
+            "#{number}: sampled {} chunks in {} ms; payload {} bytes from {} chunks in {} ms",
+            indices.len(),
+            sampled.as_millis(),
+            payload.len(),
+            chunks.len(),
+            start.elapsed().as_millis()
+        );
+        Ok(payload)
+    }
+
+    /// `k` distinct verified chunks: the samples, then originals, then parity as needed.
+    async fn fetch_enough(
+        &self,
+        commitment: &DaCommitment,
+        mut have: Vec<ChunkProof>,
+    ) -> Vec<ChunkProof> {
+        let k = commitment.original_chunks() as u32;
+        let Some(fetcher) = self.fetcher.get() else {
+            return have;
+        };
+        for range in [0..k, k..2 * k] {
+            let held: BTreeSet<u32> = have.iter().map(|p| p.index).collect();
+            let need = (k as usize).saturating_sub(held.len());
+            if need == 0 {
+                break;
+            }
+            let wanted: Vec<u32> = range.filter(|i| !held.contains(i)).take(need).collect();
+            have.extend(fetcher.fetch(commitment, &wanted).await);
+        }
+        have
+    }
+}
+
+fn encode(payload: &[u8]) -> Result<Arc<hegemon_da::EncodedBlock>, String> {
+    hegemon_da::encode(payload)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+#[async_trait::async_trait]
+impl<I> BlockImport<Block> for DaBlockImport<I>
+where
+    I: BlockImport<Block, Error = ConsensusError> + Send + Sync,
+{
+    type Error = ConsensusError;
+
+    async fn check_block(
+        &self,
+        block: BlockCheckParams<Block>,
+    ) -> Result<ImportResult, Self::Error> {
+        self.inner.check_block(block).await
+    }
+
+    async fn import_block(
+        &self,
+        block: BlockImportParams<Block>,
+    ) -> Result<ImportResult, Self::Error> {
+        let number = *block.header.number();
+        // Header-only imports carry nothing to check here.
+        if let Some(body) = &block.body {
+            let da = BodyDa::read(body);
+            let hash = block.post_hash().to_fixed_bytes();
+            if let Err(reason) = self.admit(da, hash, number, block.origin).await {
+                log::warn!(target: "hegemon-da", "rejecting block #{number}: {reason}");
+                return Err(ConsensusError::ClientImport(format!(
+                    "block #{number} rejected: {reason}"
+                )));
+            }
+        }
+        self.inner.import_block(block).await
+    }
+}
+
+/// This node's sampling secret: fresh randomness at every start.
+pub fn fresh_secret() -> Result<[u8; 32], String> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| format!("no OS randomness for DA sampling: {e}"))?;
+    Ok(secret)
+}

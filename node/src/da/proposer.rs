@@ -1,0 +1,258 @@
+//! The block author: picks the pool's transfers whose ciphertexts this node holds, orders them
+//! canonically, puts their ciphertexts in the block's DA payload and the payload's commitment
+//! in the block (`docs/spec/node.md#block-building`).
+//!
+//! Inherents come first in a block, but the DA commitment depends on which transfers apply, so
+//! a template is built twice: a dry run finds the transfers that apply, then the real block is
+//! built with the commitment inherent and exactly those transfers. The second run's proof
+//! checks are verification-cache hits.
+
+use std::{pin::Pin, sync::Arc, time::Instant};
+
+use codec::{Decode, Encode};
+use futures::{Future, FutureExt};
+use hegemon_runtime::{RuntimeCall, UncheckedExtrinsic, opaque::Block};
+use sc_block_builder::{BlockBuilderBuilder, BuiltBlock};
+use sc_transaction_pool_api::{InPoolTransaction, TransactionPool};
+use sp_api::{CallApiAt, ProvideRuntimeApi};
+use sp_blockchain::{ApplyExtrinsicFailed, Error as ClientError, HeaderBackend};
+use sp_consensus::{Environment, Proposal, ProposeArgs, Proposer};
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
+
+use super::sidecar::{Sidecar, TemplatePayload};
+
+/// Builds block templates for the miner.
+pub struct DaProposerFactory<C, P> {
+    client: Arc<C>,
+    pool: Arc<P>,
+    sidecar: Sidecar,
+}
+
+impl<C, P> DaProposerFactory<C, P> {
+    /// Proposes on `client`, taking transactions from `pool` and ciphertexts from `sidecar`.
+    pub fn new(client: Arc<C>, pool: Arc<P>, sidecar: Sidecar) -> Self {
+        Self {
+            client,
+            pool,
+            sidecar,
+        }
+    }
+}
+
+/// Builds one template on a fixed parent.
+pub struct DaProposer<C, P> {
+    client: Arc<C>,
+    pool: Arc<P>,
+    sidecar: Sidecar,
+    parent_hash: <Block as BlockT>::Hash,
+    parent_number: u32,
+}
+
+impl<C, P> Environment<Block> for DaProposerFactory<C, P>
+where
+    C: ProvideRuntimeApi<Block> + CallApiAt<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+    C::Api: sp_block_builder::BlockBuilder<Block>,
+    P: TransactionPool<Block = Block> + 'static,
+{
+    type Proposer = DaProposer<C, P>;
+    type CreateProposer = futures::future::Ready<Result<Self::Proposer, ClientError>>;
+    type Error = ClientError;
+
+    fn init(&mut self, parent: &<Block as BlockT>::Header) -> Self::CreateProposer {
+        futures::future::ready(Ok(DaProposer {
+            client: self.client.clone(),
+            pool: self.pool.clone(),
+            sidecar: self.sidecar.clone(),
+            parent_hash: parent.hash(),
+            parent_number: *parent.number(),
+        }))
+    }
+}
+
+/// A pool transaction as the author sees it.
+struct Candidate {
+    extrinsic: <Block as BlockT>::Extrinsic,
+    /// For a transfer: its hash (the canonical sort key) and ciphertexts.
+    transfer: Option<([u8; 32], [Vec<u8>; 2])>,
+}
+
+impl<C, P> Proposer<Block> for DaProposer<C, P>
+where
+    C: ProvideRuntimeApi<Block> + CallApiAt<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+    C::Api: sp_block_builder::BlockBuilder<Block>,
+    P: TransactionPool<Block = Block> + 'static,
+{
+    type Error = ClientError;
+    type Proposal = Pin<Box<dyn Future<Output = Result<Proposal<Block>, ClientError>> + Send>>;
+
+    fn propose(self, args: ProposeArgs<Block>) -> Self::Proposal {
+        async move {
+            let deadline = Instant::now() + args.max_duration;
+            let ready = self
+                .pool
+                .ready_at_with_timeout(self.parent_hash, args.max_duration / 4)
+                .await;
+            let candidates = self.candidates(ready.map(|tx| (**tx.data()).clone()));
+            let applied = self.dry_run(&args, &candidates, deadline)?;
+            self.build(args, applied)
+        }
+        .boxed()
+    }
+}
+
+impl<C, P> DaProposer<C, P>
+where
+    C: ProvideRuntimeApi<Block> + CallApiAt<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+    C::Api: sp_block_builder::BlockBuilder<Block>,
+{
+    /// Transfers first, sorted by hash (the pallet's canonical order; no fee buys position),
+    /// then everything else in pool order. Transfers whose ciphertexts this node lacks are
+    /// left for an author that has them.
+    fn candidates(
+        &self,
+        ready: impl Iterator<Item = <Block as BlockT>::Extrinsic>,
+    ) -> Vec<Candidate> {
+        let (mut transfers, mut others) = (Vec::new(), Vec::new());
+        for extrinsic in ready {
+            match classify(&extrinsic) {
+                Kind::Other => others.push(Candidate {
+                    extrinsic,
+                    transfer: None,
+                }),
+                Kind::Batch => {}
+                Kind::Transfer(hash) => match self.sidecar.ciphertexts(&hash) {
+                    Some(ciphertexts) => transfers.push(Candidate {
+                        extrinsic,
+                        transfer: Some((hash, ciphertexts)),
+                    }),
+                    None => log::debug!(
+                        target: "hegemon-da",
+                        "skipping transfer {}: its ciphertexts are not held here",
+                        super::store::hex(&hash)
+                    ),
+                },
+            }
+        }
+        transfers.sort_by_key(|c| c.transfer.as_ref().map(|(hash, _)| *hash));
+        transfers.extend(others);
+        transfers
+    }
+
+    fn builder(
+        &self,
+        args: &ProposeArgs<Block>,
+    ) -> Result<sc_block_builder::BlockBuilder<'_, Block, C>, ClientError> {
+        BlockBuilderBuilder::new(&*self.client)
+            .on_parent_block(self.parent_hash)
+            .with_parent_block_number(self.parent_number)
+            .with_inherent_digests(args.inherent_digests.clone())
+            .build()
+    }
+
+    /// Applies the candidates on top of the inherents without a DA commitment; returns those
+    /// that applied, stopping when the block is full or the time is up.
+    fn dry_run<'a>(
+        &self,
+        args: &ProposeArgs<Block>,
+        candidates: &'a [Candidate],
+        deadline: Instant,
+    ) -> Result<Vec<&'a Candidate>, ClientError> {
+        let mut builder = self.builder(args)?;
+        for inherent in builder.create_inherents(args.inherent_data.clone())? {
+            builder.push(inherent)?;
+        }
+        let mut applied = Vec::new();
+        for candidate in candidates {
+            if Instant::now() >= deadline {
+                break;
+            }
+            match builder.push(candidate.extrinsic.clone()) {
+                Ok(()) => applied.push(candidate),
+                Err(ClientError::ApplyExtrinsicFailed(ApplyExtrinsicFailed::Validity(e)))
+                    if e.exhausted_resources() =>
+                {
+                    break;
+                }
+                Err(e) => log::debug!(target: "hegemon-da", "dropping a transaction: {e}"),
+            }
+        }
+        Ok(applied)
+    }
+
+    /// Builds the block: inherents (with the DA commitment if any transfer applied), then
+    /// `applied` in order.
+    fn build(
+        &self,
+        mut args: ProposeArgs<Block>,
+        applied: Vec<&Candidate>,
+    ) -> Result<Proposal<Block>, ClientError> {
+        let ciphertexts: Vec<&[u8]> = applied
+            .iter()
+            .filter_map(|c| c.transfer.as_ref())
+            .flat_map(|(_, [a, b])| [a.as_slice(), b.as_slice()])
+            .collect();
+        if !ciphertexts.is_empty() {
+            let payload = hegemon_da::items::encode_items(&ciphertexts);
+            let encoded =
+                hegemon_da::encode(&payload).map_err(|e| ClientError::Application(Box::new(e)))?;
+            args.inherent_data
+                .put_data(
+                    pallet_data_availability::INHERENT_IDENTIFIER,
+                    &pallet_data_availability::CommitmentBytes(encoded.commitment().to_bytes()),
+                )
+                .map_err(|e| ClientError::Application(Box::new(e)))?;
+            self.sidecar.add_template(TemplatePayload {
+                payload: Arc::new(payload),
+                encoded: Arc::new(encoded),
+            });
+        }
+        let mut builder = self.builder(&args)?;
+        for inherent in builder.create_inherents(args.inherent_data)? {
+            builder.push(inherent)?;
+        }
+        for candidate in applied {
+            builder.push(candidate.extrinsic.clone())?;
+        }
+        let BuiltBlock {
+            block,
+            storage_changes,
+        } = builder.build()?;
+        log::debug!(
+            target: "hegemon-da",
+            "template #{} with {} transfers",
+            self.parent_number + 1,
+            ciphertexts.len() / 2
+        );
+        Ok(Proposal {
+            block,
+            storage_changes,
+        })
+    }
+}
+
+/// What the author does with a pool transaction.
+enum Kind {
+    /// Not a transfer: include in pool order.
+    Other,
+    /// One transfer (the shapes wallets submit), with its hash.
+    Transfer([u8; 32]),
+    /// A multi-transfer batch: not re-batched by this author, so left out.
+    Batch,
+}
+
+fn classify(extrinsic: &<Block as BlockT>::Extrinsic) -> Kind {
+    use pallet_shielded_pool::Call as Pool;
+    let Ok(xt) = UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]) else {
+        return Kind::Other; // the runtime rejects it
+    };
+    match xt.function {
+        RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => match &transfers[..] {
+            [one] => Kind::Transfer(one.hash()),
+            _ => Kind::Batch,
+        },
+        RuntimeCall::ShieldedPool(Pool::transparent_transfer { transfer, .. }) => {
+            Kind::Transfer(transfer.hash())
+        }
+        _ => Kind::Other,
+    }
+}

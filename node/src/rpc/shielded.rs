@@ -1,0 +1,225 @@
+//! `hegemon_*`: what wallets need from a node: submit a transfer with its ciphertexts, quote the
+//! fee, check nullifiers, see the pool (`docs/spec/node.md#rpc`).
+
+use std::sync::Arc;
+
+use codec::{Decode, Encode};
+use hegemon_crypto::note_encryption::NOTE_CIPHERTEXT_BYTES;
+use hegemon_runtime::{RuntimeCall, apis::ShieldedPoolApi, opaque::Block};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use pallet_shielded_pool::{MAX_PROOF_BYTES, ShieldedTransfer};
+use sc_transaction_pool_api::{TransactionPool, TransactionSource};
+use serde::Serialize;
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use transaction_circuit::{PUBLIC_INPUT_BYTES, TransactionPublicInputs};
+
+use super::error::{RpcError, parse_hex, parse_hex_array, to_hex};
+use crate::da::sidecar::Sidecar;
+
+/// What the pool holds.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolStatus {
+    /// Transactions ready for the next block.
+    pub ready: usize,
+    /// Transactions waiting on others.
+    pub future: usize,
+}
+
+/// Wallet-facing methods.
+#[rpc(server)]
+pub trait ShieldedApi {
+    /// Submits one shielded transfer: its public inputs (416 bytes), proof, and its two output
+    /// ciphertexts (which go to the block's DA payload, not its body). Returns the pool hash.
+    #[method(name = "hegemon_submitTransfer")]
+    async fn submit_transfer(
+        &self,
+        public_inputs: String,
+        proof: String,
+        ciphertexts: Vec<String>,
+    ) -> RpcResult<String>;
+
+    /// The fee every standard transfer pays now.
+    #[method(name = "hegemon_feeQuote")]
+    fn fee_quote(&self) -> RpcResult<u64>;
+
+    /// Whether a nullifier (48 bytes, hex) is on chain.
+    #[method(name = "hegemon_isNullifierSpent")]
+    fn is_nullifier_spent(&self, nullifier: String) -> RpcResult<bool>;
+
+    /// Transactions in the pool.
+    #[method(name = "hegemon_poolStatus")]
+    fn pool_status(&self) -> RpcResult<PoolStatus>;
+}
+
+/// Serves `hegemon_*`.
+pub struct Shielded<C, P> {
+    client: Arc<C>,
+    pool: Arc<P>,
+    sidecar: Sidecar,
+}
+
+impl<C, P> Shielded<C, P> {
+    /// Serves from `client` and `pool`; ciphertexts go to `sidecar`.
+    pub fn new(client: Arc<C>, pool: Arc<P>, sidecar: Sidecar) -> Self {
+        Self {
+            client,
+            pool,
+            sidecar,
+        }
+    }
+}
+
+/// Parses and checks a submission without touching node state.
+fn parse_submission(
+    public_inputs: &str,
+    proof: &str,
+    ciphertexts: &[String],
+) -> Result<(ShieldedTransfer, [Vec<u8>; 2]), RpcError> {
+    let public_inputs: [u8; PUBLIC_INPUT_BYTES] = parse_hex_array("publicInputs", public_inputs)?;
+    let public = TransactionPublicInputs::from_bytes(&public_inputs).map_err(|e| {
+        RpcError::InvalidParam {
+            name: "publicInputs",
+            reason: e.to_string(),
+        }
+    })?;
+    let proof = parse_hex("proof", proof)?;
+    let proof_len = proof.len();
+    let proof = proof.try_into().map_err(|_| RpcError::InvalidParam {
+        name: "proof",
+        reason: format!("{proof_len} bytes; at most {MAX_PROOF_BYTES}"),
+    })?;
+    let [c0, c1] = ciphertexts else {
+        return Err(RpcError::InvalidParam {
+            name: "ciphertexts",
+            reason: format!("{} given; a transfer has 2", ciphertexts.len()),
+        });
+    };
+    let ciphertexts = [
+        parse_hex_array::<NOTE_CIPHERTEXT_BYTES>("ciphertexts", c0)?.to_vec(),
+        parse_hex_array::<NOTE_CIPHERTEXT_BYTES>("ciphertexts", c1)?.to_vec(),
+    ];
+    for (index, (c, hash)) in ciphertexts.iter().zip(public.ciphertext_hashes).enumerate() {
+        if hegemon_crypto::spec::ciphertext_hash(c) != hash {
+            return Err(RpcError::CiphertextMismatch { index });
+        }
+    }
+    Ok((
+        ShieldedTransfer {
+            public_inputs,
+            proof,
+        },
+        ciphertexts,
+    ))
+}
+
+#[jsonrpsee::core::async_trait]
+impl<C, P> ShieldedApiServer for Shielded<C, P>
+where
+    C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+    C::Api: ShieldedPoolApi<Block>,
+    P: TransactionPool<Block = Block> + 'static,
+{
+    async fn submit_transfer(
+        &self,
+        public_inputs: String,
+        proof: String,
+        ciphertexts: Vec<String>,
+    ) -> RpcResult<String> {
+        let (transfer, ciphertexts) = parse_submission(&public_inputs, &proof, &ciphertexts)?;
+        let hash = transfer.hash();
+        let call = RuntimeCall::ShieldedPool(pallet_shielded_pool::Call::submit_transfers {
+            transfers: vec![transfer]
+                .try_into()
+                .map_err(|_| RpcError::Internal("one transfer fits a batch".into()))?,
+        });
+        let xt = hegemon_runtime::proof_authorized(call).encode();
+        let xt = sp_runtime::OpaqueExtrinsic::decode(&mut &xt[..])
+            .map_err(|e| RpcError::Internal(e.to_string()))?;
+        // Ciphertexts first, so the author sees them as soon as the pool has the transfer.
+        self.sidecar.add_ciphertexts(hash, ciphertexts);
+        let best = self.client.info().best_hash;
+        match self
+            .pool
+            .submit_one(best, TransactionSource::External, xt)
+            .await
+        {
+            Ok(pool_hash) => Ok(to_hex(&pool_hash.encode())),
+            Err(e) => {
+                self.sidecar.remove_ciphertexts([&hash]);
+                Err(RpcError::Rejected(e.to_string()).into())
+            }
+        }
+    }
+
+    fn fee_quote(&self) -> RpcResult<u64> {
+        let best = self.client.info().best_hash;
+        Ok(self
+            .client
+            .runtime_api()
+            .transfer_fee(best)
+            .map_err(|e| RpcError::Internal(e.to_string()))?)
+    }
+
+    fn is_nullifier_spent(&self, nullifier: String) -> RpcResult<bool> {
+        let nullifier = parse_hex_array::<48>("nullifier", &nullifier)?;
+        let best = self.client.info().best_hash;
+        Ok(self
+            .client
+            .runtime_api()
+            .is_spent(best, nullifier)
+            .map_err(|e| RpcError::Internal(e.to_string()))?)
+    }
+
+    fn pool_status(&self) -> RpcResult<PoolStatus> {
+        let status = self.pool.status();
+        Ok(PoolStatus {
+            ready: status.ready,
+            future: status.future,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_submissions_get_typed_errors() {
+        // All-zero public inputs decode; their ciphertext hashes (zero) match no ciphertext.
+        let pi = to_hex(&[0u8; PUBLIC_INPUT_BYTES]);
+        let ct = to_hex(&[0u8; NOTE_CIPHERTEXT_BYTES]);
+        let err = |r: Result<_, RpcError>| r.map(|_| ()).unwrap_err();
+        assert!(matches!(
+            err(parse_submission("0x00", "0x", &[])),
+            RpcError::InvalidParam {
+                name: "publicInputs",
+                ..
+            }
+        ));
+        let huge = to_hex(&vec![0u8; MAX_PROOF_BYTES as usize + 1]);
+        assert!(matches!(
+            err(parse_submission(&pi, &huge, &[ct.clone(), ct.clone()])),
+            RpcError::InvalidParam { name: "proof", .. }
+        ));
+        assert!(matches!(
+            err(parse_submission(&pi, "0x01", std::slice::from_ref(&ct))),
+            RpcError::InvalidParam {
+                name: "ciphertexts",
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(parse_submission(&pi, "0x01", &[ct.clone(), "0x00".into()])),
+            RpcError::InvalidParam {
+                name: "ciphertexts",
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(parse_submission(&pi, "0x01", &[ct.clone(), ct])),
+            RpcError::CiphertextMismatch { index: 0 }
+        ));
+    }
+}
