@@ -14,7 +14,8 @@ use crate::{
     da::{
         import::{DaBlockImport, FetcherSlot},
         proposer::DaProposerFactory,
-        protocol::{self, ChunkFetcher, ServeMode},
+        protocol::{self, ChunkFetcher, PeerSource, ServeMode},
+        relay,
         sidecar::Sidecar,
         store::DaStore,
     },
@@ -215,6 +216,15 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
         protocol::REQUEST_TIMEOUT,
         Some(chunk_requests_tx),
     ));
+    let (relay_requests_tx, relay_requests) = async_channel::bounded(protocol::INBOUND_QUEUE);
+    net_config.add_request_response_protocol(N::request_response_config(
+        relay::PROTOCOL.into(),
+        Vec::new(),
+        relay::MAX_REQUEST_BYTES,
+        relay::MAX_RESPONSE_BYTES,
+        relay::REQUEST_TIMEOUT,
+        Some(relay_requests_tx),
+    ));
     let metrics = N::register_notification_metrics(config.prometheus_registry());
     let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
         sc_service::build_network(sc_service::BuildNetworkParams {
@@ -232,7 +242,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
             gap_sync_body_policy: None,
         })?;
 
-    let peers = {
+    let peers: PeerSource = {
         let sync = sync_service.clone();
         Arc::new(move || {
             let sync = sync.clone();
@@ -243,11 +253,23 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
             .boxed()
         })
     };
-    let _ = da.fetcher.set(ChunkFetcher::new(network.clone(), peers));
+    let _ = da
+        .fetcher
+        .set(ChunkFetcher::new(network.clone(), peers.clone()));
     task_manager.spawn_handle().spawn(
         "da-chunk-server",
         Some("da"),
         protocol::serve(da.store.clone(), chunk_requests, serve),
+    );
+    task_manager.spawn_handle().spawn(
+        "ciphertext-relay-server",
+        Some("da"),
+        relay::serve(da.sidecar.clone(), relay_requests),
+    );
+    task_manager.spawn_handle().spawn(
+        "ciphertext-relay",
+        Some("da"),
+        relay::fetch_missing(pool.clone(), da.sidecar.clone(), network.clone(), peers),
     );
     task_manager.spawn_handle().spawn(
         "da-pruning",

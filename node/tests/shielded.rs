@@ -1,13 +1,15 @@
 //! A real shielded transfer through real nodes: submitted over RPC with its ciphertexts, mined
-//! with its DA payload, sampled and fetched by a peer before import, served by `da_*`; and a
-//! peer that withholds or corrupts chunks gets its block rejected.
+//! with its DA payload, sampled and fetched by a peer before import, served by `da_*`; a peer
+//! that withholds or corrupts chunks gets its block rejected; a killed node keeps its chain and
+//! payloads.
 
 mod common;
 #[path = "common/transfer.rs"]
+#[allow(dead_code)] // the benchmark uses the raw bytes
 mod transfer;
 
 use common::{Node, Storage, error_code, raw_result, wait_for};
-use transfer::dev_transfer;
+use transfer::{Submission, dev_transfer};
 
 fn fee(node: &Node) -> u64 {
     let response = wait_for("a fee quote", || node.rpc("hegemon_feeQuote", "[]"));
@@ -20,8 +22,8 @@ fn is_true(response: Option<String>) -> bool {
     response.as_deref().and_then(raw_result) == Some("true")
 }
 
-/// Submits a transfer spending dev notes `spends`; returns the nullifier it reveals.
-fn submit(node: &Node, spends: [u32; 2]) -> String {
+/// Submits a transfer spending dev notes `spends`; returns it.
+fn submit(node: &Node, spends: [u32; 2]) -> Submission {
     let transfer = dev_transfer(spends, fee(node));
     let response = node
         .rpc("hegemon_submitTransfer", &transfer.params())
@@ -30,7 +32,7 @@ fn submit(node: &Node, spends: [u32; 2]) -> String {
         raw_result(&response).is_some(),
         "submission failed: {response}"
     );
-    transfer.nullifiers[0].clone()
+    transfer
 }
 
 /// Waits until `nullifier` is spent on `node`'s best chain; returns the block holding it.
@@ -61,7 +63,8 @@ fn a_transfer_is_mined_with_its_payload_and_a_peer_samples_it() {
         Storage::Tmp,
         &["--chain", "dev", "--bootnodes", &miner.multiaddr()],
     );
-    let nullifier = submit(&miner, [0, 1]);
+    let submitted = submit(&miner, [0, 1]);
+    let nullifier = submitted.nullifiers[0].clone();
     let (number, hash) = mined_in(&miner, &nullifier);
 
     // The miner serves the payload's chunks with paths to the committed root.
@@ -85,6 +88,20 @@ fn a_transfer_is_mined_with_its_payload_and_a_peer_samples_it() {
         "hegemon_isNullifierSpent",
         &format!(r#"["{nullifier}"]"#)
     )));
+
+    // Wallets read the block's notes from the peer's DA store: the two outputs, after the 16
+    // genesis notes, with exactly the submitted ciphertexts.
+    let page = peer
+        .rpc("hegemon_blockNotes", &format!("[0,{number}]"))
+        .expect("notes");
+    assert!(page.contains(r#""firstPosition":16"#), "{page}");
+    assert!(page.contains(&submitted.ciphertexts[0]) && page.contains(&submitted.ciphertexts[1]));
+    assert!(
+        page.contains(&format!(r#""next":{}"#, number + 1)),
+        "{page}"
+    );
+    assert_eq!(code(&peer, "hegemon_blockNotes", "[5,1]"), Some(-32602));
+    assert_eq!(code(&peer, "hegemon_blockNotes", "[0,1000]"), Some(4004));
 
     // Bad parameters get typed errors, and nothing changes.
     assert_eq!(code(&miner, "da_getChunk", r#"["0x12",0]"#), Some(-32602));
@@ -150,8 +167,7 @@ fn rejected_when_served(mode: &str) {
         Storage::Tmp,
         &["--chain", "dev", "--bootnodes", &miner.multiaddr()],
     );
-    let nullifier = submit(&miner, [4, 5]);
-    let (number, hash) = mined_in(&miner, &nullifier);
+    let (number, hash) = mined_in(&miner, &submit(&miner, [4, 5]).nullifiers[0]);
     // The peer follows the chain up to the block before, then stops there.
     peer.wait_for_height(number - 1);
     miner.wait_for_height(number + 3);
@@ -170,4 +186,53 @@ fn rejected_when_served(mode: &str) {
 fn blocks_whose_chunks_are_withheld_or_corrupt_are_rejected() {
     rejected_when_served("withhold");
     rejected_when_served("corrupt");
+}
+
+#[test]
+fn a_killed_node_keeps_its_chain_and_payloads() {
+    let dir = std::env::temp_dir().join(format!("hegemon-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (number, hash) = {
+        let node = Node::start(
+            "restart-1",
+            Storage::BasePath(&dir),
+            &["--chain", "dev", "--mine"],
+        );
+        mined_in(&node, &submit(&node, [6, 7]).nullifiers[0])
+        // dropped here: SIGKILL, no clean shutdown
+    };
+    let node = Node::start("restart-2", Storage::BasePath(&dir), &["--chain", "dev"]);
+    node.wait_for_height(number);
+    assert_eq!(node.block_hash(number).as_deref(), Some(hash.as_str()));
+    let chunk = node
+        .rpc("da_getChunk", &format!(r#"["{hash}",5]"#))
+        .expect("chunk");
+    assert!(chunk.contains(r#""index":5"#), "{chunk}");
+    drop(node);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_transfer_sent_to_a_non_mining_node_is_mined_by_its_peer() {
+    let wallet_node = Node::start("relay-entry", Storage::Tmp, &["--chain", "dev"]);
+    let miner = Node::start(
+        "relay-miner",
+        Storage::Tmp,
+        &[
+            "--chain",
+            "dev",
+            "--mine",
+            "--bootnodes",
+            &wallet_node.multiaddr(),
+        ],
+    );
+    // Wait until they are connected, so the transfer gossips to the miner.
+    wait_for("the nodes to connect", || {
+        miner
+            .rpc("system_health", "[]")
+            .filter(|r| r.contains(r#""peers":1"#))
+    });
+    let submitted = submit(&wallet_node, [8, 9]);
+    let (number, hash) = mined_in(&wallet_node, &submitted.nullifiers[0]);
+    assert_eq!(miner.block_hash(number).as_deref(), Some(hash.as_str()));
 }

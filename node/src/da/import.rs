@@ -96,10 +96,9 @@ impl<I> DaBlockImport<I> {
         da.check_payload(&payload).map_err(|e| e.to_string())?;
         self.store
             .insert(number, hash, &payload, encoded)
-            .map_err(|e| e.to_string())?;
-        let mined: Vec<[u8; 32]> = da.transfers.iter().map(|t| t.hash()).collect();
-        self.sidecar.remove_ciphertexts(&mined);
-        Ok(())
+            .map_err(|e| e.to_string())
+        // Ciphertexts of mined transfers stay in the sidecar until evicted: if a reorg returns
+        // a transfer to the pool, an author can still include it.
     }
 
     /// Samples, then fetches and reconstructs the payload.

@@ -5,6 +5,7 @@
 //! - [`sidecar`]: ciphertexts of pooled transfers and payloads of block templates (memory);
 //! - [`proposer`]: the author's block builder (canonical order, payload, commitment inherent);
 //! - [`protocol`]: the `/hegemon/da/chunks/1` request-response protocol, server and fetcher;
+//! - [`relay`]: `/hegemon/ciphertexts/1`, so ciphertexts follow their transfers between pools;
 //! - [`import`]: sampling and payload checks before a block is imported;
 //! - [`payload`]: the rule tying a payload to its block body.
 //!
@@ -14,6 +15,7 @@ pub mod import;
 pub mod payload;
 pub mod proposer;
 pub mod protocol;
+pub mod relay;
 pub mod sidecar;
 pub mod store;
 

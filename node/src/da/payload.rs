@@ -2,16 +2,56 @@
 //! the transfers whose note ciphertexts the payload carries.
 //!
 //! Payload rule (`docs/spec/node.md#da-payload`): the items are the two output ciphertexts of
-//! every shielded transfer in the block, in body order. Each must hash
-//! (`hegemon_crypto::spec::ciphertext_hash`) to the ciphertext hash the transfer's proof binds.
-//! A block with no transfers carries no commitment and no payload.
+//! every shielded transfer in the block, in body order, then the coinbase note's ciphertext if
+//! the block has one. Each must hash (`hegemon_crypto::spec::ciphertext_hash`) to the hash the
+//! transfer's proof (or the coinbase note) binds. A block with no notes carries no commitment
+//! and no payload.
 
 use codec::{Decode, Encode};
 use hegemon_crypto::note_encryption::NOTE_CIPHERTEXT_BYTES;
 use hegemon_da::DaCommitment;
 use hegemon_runtime::{RuntimeCall, UncheckedExtrinsic};
-use pallet_shielded_pool::ShieldedTransfer;
+use pallet_shielded_pool::{CoinbaseNote, ShieldedTransfer};
 use transaction_circuit::TransactionPublicInputs;
+
+/// A pool transaction as the author and the relay see it.
+pub enum PoolShape {
+    /// Not a transfer.
+    Other,
+    /// One transfer (the shapes wallets submit: a one-transfer `submit_transfers`, or a
+    /// `transparent_transfer`).
+    Transfer(Box<ShieldedTransfer>),
+    /// A multi-transfer batch.
+    Batch,
+}
+
+/// Classifies an (opaque) extrinsic. One that does not decode is `Other`: the runtime rejects it.
+pub fn shape_of<E: Encode>(extrinsic: &E) -> PoolShape {
+    use pallet_shielded_pool::Call as Pool;
+    let Ok(xt) = UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]) else {
+        return PoolShape::Other;
+    };
+    match xt.function {
+        RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => {
+            match transfers.into_inner().as_slice() {
+                [one] => PoolShape::Transfer(Box::new(one.clone())),
+                _ => PoolShape::Batch,
+            }
+        }
+        RuntimeCall::ShieldedPool(Pool::transparent_transfer { transfer, .. }) => {
+            PoolShape::Transfer(transfer)
+        }
+        _ => PoolShape::Other,
+    }
+}
+
+/// The transfer a single-transfer extrinsic carries.
+pub fn transfer_of<E: Encode>(extrinsic: &E) -> Option<ShieldedTransfer> {
+    match shape_of(extrinsic) {
+        PoolShape::Transfer(t) => Some(*t),
+        _ => None,
+    }
+}
 
 /// Why a payload does not match its block.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,9 +76,12 @@ pub enum PayloadError {
     /// A transfer's public inputs do not decode (the runtime rejects such blocks anyway).
     #[error("a transfer's public inputs are malformed")]
     BadPublicInputs,
-    /// The block has transfers but no DA commitment.
-    #[error("the block has shielded transfers but no DA commitment")]
+    /// The block has notes but no DA commitment.
+    #[error("the block creates notes but has no DA commitment")]
     MissingCommitment,
+    /// The coinbase note's digests are not canonical (the runtime rejects such blocks anyway).
+    #[error("the coinbase note is malformed")]
+    BadCoinbase,
 }
 
 /// The calls of a block body that concern DA.
@@ -48,6 +91,8 @@ pub struct BodyDa {
     pub commitment: Option<DaCommitment>,
     /// Every shielded transfer, in body order.
     pub transfers: Vec<ShieldedTransfer>,
+    /// The `ShieldedPool::set_coinbase` inherent's note, if present.
+    pub coinbase: Option<CoinbaseNote>,
 }
 
 impl BodyDa {
@@ -77,25 +122,70 @@ impl BodyDa {
             RuntimeCall::ShieldedPool(Pool::transparent_transfer { transfer, .. }) => {
                 self.transfers.push((**transfer).clone());
             }
+            RuntimeCall::ShieldedPool(Pool::set_coinbase { note }) => {
+                self.coinbase = Some(note.clone());
+            }
             _ => {}
         }
     }
 
-    /// The commitment a block with these transfers must carry, or `None` for a block without
-    /// transfers (which needs no payload).
+    /// The commitment a block with these notes must carry, or `None` for a block without notes
+    /// (which needs no payload).
     pub fn required_commitment(&self) -> Result<Option<DaCommitment>, PayloadError> {
-        match (self.transfers.is_empty(), self.commitment) {
+        let no_notes = self.transfers.is_empty() && self.coinbase.is_none();
+        match (no_notes, self.commitment) {
             (true, _) => Ok(None),
             (false, Some(c)) => Ok(Some(c)),
             (false, None) => Err(PayloadError::MissingCommitment),
         }
     }
 
-    /// Checks that `payload` is exactly these transfers' ciphertexts.
+    /// Public inputs of every transfer, in order.
+    fn public_inputs(&self) -> Result<Vec<TransactionPublicInputs>, PayloadError> {
+        self.transfers
+            .iter()
+            .map(|t| {
+                TransactionPublicInputs::from_bytes(&t.public_inputs)
+                    .map_err(|_| PayloadError::BadPublicInputs)
+            })
+            .collect()
+    }
+
+    /// The ciphertext hashes the payload must match, in order.
+    pub fn expected_hashes(&self) -> Result<Vec<hegemon_crypto::Digest>, PayloadError> {
+        let mut out: Vec<_> = self
+            .public_inputs()?
+            .into_iter()
+            .flat_map(|p| p.ciphertext_hashes)
+            .collect();
+        if let Some(coinbase) = &self.coinbase {
+            let hash = hegemon_crypto::Digest::from_bytes(&coinbase.ciphertext_hash)
+                .ok_or(PayloadError::BadCoinbase)?;
+            out.push(hash);
+        }
+        Ok(out)
+    }
+
+    /// The note commitments the block appends to the tree, in order (transfers' outputs, then
+    /// the coinbase note), aligned with the payload's ciphertexts.
+    pub fn note_commitments(&self) -> Result<Vec<hegemon_crypto::Digest>, PayloadError> {
+        let mut out: Vec<_> = self
+            .public_inputs()?
+            .into_iter()
+            .flat_map(|p| p.commitments.map(|c| *c.digest()))
+            .collect();
+        if let Some(coinbase) = &self.coinbase {
+            let commitment = coinbase.commitment().ok_or(PayloadError::BadCoinbase)?;
+            out.push(*commitment.digest());
+        }
+        Ok(out)
+    }
+
+    /// Checks that `payload` is exactly these notes' ciphertexts.
     pub fn check_payload(&self, payload: &[u8]) -> Result<(), PayloadError> {
         let items =
             hegemon_da::items::decode_items(payload).map_err(|_| PayloadError::Malformed)?;
-        let expected = expected_hashes(&self.transfers)?;
+        let expected = self.expected_hashes()?;
         if items.len() != expected.len() {
             return Err(PayloadError::WrongCount {
                 expected: expected.len(),
@@ -113,15 +203,75 @@ impl BodyDa {
     }
 }
 
-/// The ciphertext hashes `transfers` bind, two per transfer, in order.
-pub fn expected_hashes(
-    transfers: &[ShieldedTransfer],
-) -> Result<Vec<hegemon_crypto::Digest>, PayloadError> {
-    let mut out = Vec::with_capacity(2 * transfers.len());
-    for t in transfers {
-        let public = TransactionPublicInputs::from_bytes(&t.public_inputs)
-            .map_err(|_| PayloadError::BadPublicInputs)?;
-        out.extend(public.ciphertext_hashes);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use transaction_circuit::PUBLIC_INPUT_BYTES;
+
+    /// A transfer whose public inputs bind the hashes of `ciphertexts` (everything else zero).
+    fn transfer(ciphertexts: [&[u8]; 2]) -> ShieldedTransfer {
+        let mut public_inputs = [0u8; PUBLIC_INPUT_BYTES];
+        for (slot, c) in [5, 6].into_iter().zip(ciphertexts) {
+            let hash = hegemon_crypto::spec::ciphertext_hash(c).to_bytes();
+            public_inputs[48 * slot..48 * (slot + 1)].copy_from_slice(&hash);
+        }
+        ShieldedTransfer {
+            public_inputs,
+            proof: Default::default(),
+        }
     }
-    Ok(out)
+
+    fn ciphertext(byte: u8) -> Vec<u8> {
+        vec![byte; NOTE_CIPHERTEXT_BYTES]
+    }
+
+    #[test]
+    fn the_payload_must_be_exactly_the_bound_ciphertexts_in_order() {
+        let (a, b, c, d) = (ciphertext(1), ciphertext(2), ciphertext(3), ciphertext(4));
+        let body = BodyDa {
+            commitment: None,
+            transfers: vec![transfer([&a, &b]), transfer([&c, &d])],
+            coinbase: None,
+        };
+        let encode = |items: &[&Vec<u8>]| hegemon_da::items::encode_items(items);
+        assert_eq!(body.check_payload(&encode(&[&a, &b, &c, &d])), Ok(()));
+        assert_eq!(
+            body.check_payload(&encode(&[&a, &b, &d, &c])),
+            Err(PayloadError::WrongCiphertext { index: 2 })
+        );
+        assert_eq!(
+            body.check_payload(&encode(&[&a, &b, &c])),
+            Err(PayloadError::WrongCount {
+                expected: 4,
+                got: 3
+            })
+        );
+        assert_eq!(
+            body.check_payload(&encode(&[&a, &b, &c, &d, &d])),
+            Err(PayloadError::WrongCount {
+                expected: 4,
+                got: 5
+            })
+        );
+        let mut flipped = d.clone();
+        flipped[100] ^= 1;
+        assert_eq!(
+            body.check_payload(&encode(&[&a, &b, &c, &flipped])),
+            Err(PayloadError::WrongCiphertext { index: 3 })
+        );
+        assert_eq!(body.check_payload(&[1, 2, 3]), Err(PayloadError::Malformed));
+    }
+
+    #[test]
+    fn blocks_with_notes_need_a_commitment_and_empty_ones_do_not() {
+        assert_eq!(BodyDa::default().required_commitment(), Ok(None));
+        let with_transfer = BodyDa {
+            transfers: vec![transfer([&ciphertext(1), &ciphertext(2)])],
+            ..Default::default()
+        };
+        assert_eq!(
+            with_transfer.required_commitment(),
+            Err(PayloadError::MissingCommitment)
+        );
+    }
 }

@@ -9,9 +9,8 @@
 
 use std::{pin::Pin, sync::Arc, time::Instant};
 
-use codec::{Decode, Encode};
 use futures::{Future, FutureExt};
-use hegemon_runtime::{RuntimeCall, UncheckedExtrinsic, opaque::Block};
+use hegemon_runtime::opaque::Block;
 use sc_block_builder::{BlockBuilderBuilder, BuiltBlock};
 use sc_transaction_pool_api::{InPoolTransaction, TransactionPool};
 use sp_api::{CallApiAt, ProvideRuntimeApi};
@@ -19,7 +18,10 @@ use sp_blockchain::{ApplyExtrinsicFailed, Error as ClientError, HeaderBackend};
 use sp_consensus::{Environment, Proposal, ProposeArgs, Proposer};
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 
-use super::sidecar::{Sidecar, TemplatePayload};
+use super::{
+    payload::{PoolShape, shape_of},
+    sidecar::{Sidecar, TemplatePayload},
+};
 
 /// Builds block templates for the miner.
 pub struct DaProposerFactory<C, P> {
@@ -114,23 +116,27 @@ where
     ) -> Vec<Candidate> {
         let (mut transfers, mut others) = (Vec::new(), Vec::new());
         for extrinsic in ready {
-            match classify(&extrinsic) {
-                Kind::Other => others.push(Candidate {
+            // Multi-transfer batches are not re-batched by this author, so they are left out.
+            match shape_of(&extrinsic) {
+                PoolShape::Other => others.push(Candidate {
                     extrinsic,
                     transfer: None,
                 }),
-                Kind::Batch => {}
-                Kind::Transfer(hash) => match self.sidecar.ciphertexts(&hash) {
-                    Some(ciphertexts) => transfers.push(Candidate {
-                        extrinsic,
-                        transfer: Some((hash, ciphertexts)),
-                    }),
-                    None => log::debug!(
-                        target: "hegemon-da",
-                        "skipping transfer {}: its ciphertexts are not held here",
-                        super::store::hex(&hash)
-                    ),
-                },
+                PoolShape::Batch => {}
+                PoolShape::Transfer(transfer) => {
+                    let hash = transfer.hash();
+                    match self.sidecar.ciphertexts(&hash) {
+                        Some(ciphertexts) => transfers.push(Candidate {
+                            extrinsic,
+                            transfer: Some((hash, ciphertexts)),
+                        }),
+                        None => log::debug!(
+                            target: "hegemon-da",
+                            "skipping transfer {}: its ciphertexts are not held here",
+                            super::store::hex(&hash)
+                        ),
+                    }
+                }
             }
         }
         transfers.sort_by_key(|c| c.transfer.as_ref().map(|(hash, _)| *hash));
@@ -227,32 +233,5 @@ where
             block,
             storage_changes,
         })
-    }
-}
-
-/// What the author does with a pool transaction.
-enum Kind {
-    /// Not a transfer: include in pool order.
-    Other,
-    /// One transfer (the shapes wallets submit), with its hash.
-    Transfer([u8; 32]),
-    /// A multi-transfer batch: not re-batched by this author, so left out.
-    Batch,
-}
-
-fn classify(extrinsic: &<Block as BlockT>::Extrinsic) -> Kind {
-    use pallet_shielded_pool::Call as Pool;
-    let Ok(xt) = UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]) else {
-        return Kind::Other; // the runtime rejects it
-    };
-    match xt.function {
-        RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => match &transfers[..] {
-            [one] => Kind::Transfer(one.hash()),
-            _ => Kind::Batch,
-        },
-        RuntimeCall::ShieldedPool(Pool::transparent_transfer { transfer, .. }) => {
-            Kind::Transfer(transfer.hash())
-        }
-        _ => Kind::Other,
     }
 }

@@ -104,19 +104,20 @@ fn answer(
         .collect())
 }
 
+/// Lists the peers to ask (the connected ones).
+pub type PeerSource =
+    Arc<dyn Fn() -> futures::future::BoxFuture<'static, Vec<PeerId>> + Send + Sync>;
+
 /// Fetches chunks from connected peers.
 #[derive(Clone)]
 pub struct ChunkFetcher {
     network: Arc<dyn NetworkService>,
-    peers: Arc<dyn Fn() -> futures::future::BoxFuture<'static, Vec<PeerId>> + Send + Sync>,
+    peers: PeerSource,
 }
 
 impl ChunkFetcher {
     /// Fetches through `network`, asking the peers `peers` lists.
-    pub fn new(
-        network: Arc<dyn NetworkService>,
-        peers: Arc<dyn Fn() -> futures::future::BoxFuture<'static, Vec<PeerId>> + Send + Sync>,
-    ) -> Self {
+    pub fn new(network: Arc<dyn NetworkService>, peers: PeerSource) -> Self {
         Self { network, peers }
     }
 

@@ -1,9 +1,10 @@
 //! The node's in-memory side of DA before a block exists: ciphertexts of transfers waiting in
 //! the pool, and the payloads of block templates this node is mining on.
 //!
-//! Both are bounded FIFOs. Like the transaction pool itself, they do not survive a restart: a
-//! wallet whose transfer was not yet mined resubmits it. Payloads of mined blocks go to the
-//! [`DaStore`](super::store::DaStore) when the block is imported.
+//! Both are bounded FIFOs. Ciphertexts of mined transfers stay until evicted, so a transfer a
+//! reorg returns to the pool can still be included. Like the transaction pool itself, neither
+//! survives a restart: a wallet whose transfer was not yet mined resubmits it. Payloads of mined
+//! blocks go to the [`DaStore`](super::store::DaStore) when the block is imported.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -61,16 +62,12 @@ impl Sidecar {
         self.lock().ciphertexts.get(hash).cloned()
     }
 
-    /// Forgets the ciphertexts of transfers that are now in a block.
-    pub fn remove_ciphertexts<'a>(&self, hashes: impl IntoIterator<Item = &'a [u8; 32]>) {
+    /// Forgets the ciphertexts of transfer `hash` (the pool refused it).
+    pub fn remove_ciphertexts(&self, hash: &[u8; 32]) {
         let mut inner = self.lock();
-        for hash in hashes {
-            inner.ciphertexts.remove(hash);
+        if inner.ciphertexts.remove(hash).is_some() {
+            inner.order.retain(|h| h != hash);
         }
-        let Inner {
-            ciphertexts, order, ..
-        } = &mut *inner;
-        order.retain(|h| ciphertexts.contains_key(h));
     }
 
     /// Keeps a template's payload until its block is mined or the template is stale.
@@ -116,7 +113,7 @@ mod tests {
         let mut last = [0u8; 32];
         last[..4].copy_from_slice(&(MAX_PENDING as u32 + 9).to_le_bytes());
         assert!(sidecar.ciphertexts(&last).is_some());
-        sidecar.remove_ciphertexts([&last]);
+        sidecar.remove_ciphertexts(&last);
         assert!(sidecar.ciphertexts(&last).is_none());
         assert_eq!(sidecar.lock().order.len(), MAX_PENDING - 1);
     }

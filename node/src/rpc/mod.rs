@@ -13,6 +13,7 @@ use hegemon_runtime::{
     opaque::Block,
 };
 use jsonrpsee::RpcModule;
+use sc_client_api::BlockBackend;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
@@ -38,6 +39,7 @@ pub fn create_full<C, P>(
 where
     C: ProvideRuntimeApi<Block>
         + HeaderBackend<Block>
+        + BlockBackend<Block>
         + HeaderMetadata<Block, Error = BlockChainError>
         + Send
         + Sync
@@ -58,7 +60,7 @@ where
     } = deps;
     let mut module = RpcModule::new(());
     module.merge(System::new(client.clone(), pool.clone()).into_rpc())?;
-    module.merge(da::Da::new(client.clone(), store).into_rpc())?;
-    module.merge(shielded::Shielded::new(client, pool, sidecar).into_rpc())?;
+    module.merge(da::Da::new(client.clone(), store.clone()).into_rpc())?;
+    module.merge(shielded::Shielded::new(client, pool, store, sidecar).into_rpc())?;
     Ok(module)
 }

@@ -1,13 +1,19 @@
-//! `hegemon_*`: what wallets need from a node: submit a transfer with its ciphertexts, quote the
-//! fee, check nullifiers, see the pool (`docs/spec/node.md#rpc`).
+//! `hegemon_*`: what wallets need from a node: submit a transfer with its ciphertexts, read new
+//! notes (commitments and ciphertexts, served from the DA store), quote the fee, check
+//! nullifiers, see the pool (`docs/spec/node.md#rpc`).
 
 use std::sync::Arc;
 
 use codec::{Decode, Encode};
 use hegemon_crypto::note_encryption::NOTE_CIPHERTEXT_BYTES;
-use hegemon_runtime::{RuntimeCall, apis::ShieldedPoolApi, opaque::Block};
+use hegemon_runtime::{
+    RuntimeCall,
+    apis::{DataAvailabilityApi, ShieldedPoolApi},
+    opaque::Block,
+};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_shielded_pool::{MAX_PROOF_BYTES, ShieldedTransfer};
+use sc_client_api::BlockBackend;
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
@@ -15,7 +21,38 @@ use sp_blockchain::HeaderBackend;
 use transaction_circuit::{PUBLIC_INPUT_BYTES, TransactionPublicInputs};
 
 use super::error::{RpcError, parse_hex, parse_hex_array, to_hex};
-use crate::da::sidecar::Sidecar;
+use crate::da::{payload::BodyDa, sidecar::Sidecar, store::DaStore};
+
+/// Most blocks one `hegemon_blockNotes` call scans.
+pub const MAX_BLOCKS_PER_CALL: u32 = 256;
+/// A `hegemon_blockNotes` page stops after the block that reaches this many notes.
+pub const MAX_NOTES_PER_PAGE: usize = 2_048;
+
+/// The notes one block created.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockNotes {
+    /// Block number.
+    pub number: u32,
+    /// Block hash.
+    pub hash: String,
+    /// Tree position of the first commitment.
+    pub first_position: u64,
+    /// Note commitments in tree order (48 bytes each).
+    pub commitments: Vec<String>,
+    /// Their ciphertexts, aligned with `commitments`.
+    pub ciphertexts: Vec<String>,
+}
+
+/// A page of blocks' notes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotesPage {
+    /// Blocks with notes, in order.
+    pub blocks: Vec<BlockNotes>,
+    /// The first block not covered: ask again from here (past the best block when done).
+    pub next: u32,
+}
 
 /// What the pool holds.
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +77,11 @@ pub trait ShieldedApi {
         ciphertexts: Vec<String>,
     ) -> RpcResult<String>;
 
+    /// Notes created in blocks `from..=to` of the best chain (at most 256 blocks; a page stops
+    /// early once it holds 2,048 notes, and `next` says where to continue).
+    #[method(name = "hegemon_blockNotes")]
+    fn block_notes(&self, from: u32, to: u32) -> RpcResult<NotesPage>;
+
     /// The fee every standard transfer pays now.
     #[method(name = "hegemon_feeQuote")]
     fn fee_quote(&self) -> RpcResult<u64>;
@@ -57,17 +99,79 @@ pub trait ShieldedApi {
 pub struct Shielded<C, P> {
     client: Arc<C>,
     pool: Arc<P>,
+    store: Arc<DaStore>,
     sidecar: Sidecar,
 }
 
 impl<C, P> Shielded<C, P> {
-    /// Serves from `client` and `pool`; ciphertexts go to `sidecar`.
-    pub fn new(client: Arc<C>, pool: Arc<P>, sidecar: Sidecar) -> Self {
+    /// Serves from `client`, `pool` and `store`; submitted ciphertexts go to `sidecar`.
+    pub fn new(client: Arc<C>, pool: Arc<P>, store: Arc<DaStore>, sidecar: Sidecar) -> Self {
         Self {
             client,
             pool,
+            store,
             sidecar,
         }
+    }
+}
+
+impl<C, P> Shielded<C, P>
+where
+    C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + BlockBackend<Block> + Send + Sync,
+    C::Api: ShieldedPoolApi<Block> + DataAvailabilityApi<Block>,
+{
+    /// The notes of block `number`, or `None` if it created none.
+    fn notes_of(&self, number: u32, best: u32) -> Result<Option<BlockNotes>, RpcError> {
+        let internal = |e: &dyn std::fmt::Display| RpcError::Internal(e.to_string());
+        let Some(hash) = self.client.hash(number).map_err(|e| internal(&e))? else {
+            return Ok(None);
+        };
+        let body = self
+            .client
+            .block_body(hash)
+            .map_err(|e| internal(&e))?
+            .unwrap_or_default();
+        let commitments = BodyDa::read(&body)
+            .note_commitments()
+            .map_err(|e| internal(&e))?;
+        if commitments.is_empty() {
+            return Ok(None);
+        }
+        let payload = match self.store.root_of(&hash.0).map_err(|e| internal(&e))? {
+            Some(root) => self.store.payload(&root).map_err(|e| internal(&e))?,
+            None => None,
+        };
+        let Some((_, payload)) = payload else {
+            let retention = self
+                .client
+                .runtime_api()
+                .retention_blocks(self.client.info().best_hash)
+                .map_err(|e| internal(&e))?;
+            return Err(if number + retention < best {
+                RpcError::OutsideRetention { number, retention }
+            } else {
+                RpcError::UnknownPayload(format!("block #{number}"))
+            });
+        };
+        let ciphertexts = hegemon_da::items::decode_items(&payload).map_err(|e| internal(&e))?;
+        let parent = self
+            .client
+            .header(hash)
+            .map_err(|e| internal(&e))?
+            .ok_or_else(|| RpcError::Internal(format!("no header for #{number}")))?
+            .parent_hash;
+        let first_position = self
+            .client
+            .runtime_api()
+            .tree_size(parent)
+            .map_err(|e| internal(&e))?;
+        Ok(Some(BlockNotes {
+            number,
+            hash: to_hex(&hash.0),
+            first_position,
+            commitments: commitments.iter().map(|c| to_hex(&c.to_bytes())).collect(),
+            ciphertexts: ciphertexts.iter().map(|c| to_hex(c)).collect(),
+        }))
     }
 }
 
@@ -117,8 +221,13 @@ fn parse_submission(
 #[jsonrpsee::core::async_trait]
 impl<C, P> ShieldedApiServer for Shielded<C, P>
 where
-    C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-    C::Api: ShieldedPoolApi<Block>,
+    C: ProvideRuntimeApi<Block>
+        + HeaderBackend<Block>
+        + BlockBackend<Block>
+        + Send
+        + Sync
+        + 'static,
+    C::Api: ShieldedPoolApi<Block> + DataAvailabilityApi<Block>,
     P: TransactionPool<Block = Block> + 'static,
 {
     async fn submit_transfer(
@@ -147,10 +256,38 @@ where
         {
             Ok(pool_hash) => Ok(to_hex(&pool_hash.encode())),
             Err(e) => {
-                self.sidecar.remove_ciphertexts([&hash]);
+                self.sidecar.remove_ciphertexts(&hash);
                 Err(RpcError::Rejected(e.to_string()).into())
             }
         }
+    }
+
+    fn block_notes(&self, from: u32, to: u32) -> RpcResult<NotesPage> {
+        if to < from {
+            return Err(RpcError::InvalidParam {
+                name: "to",
+                reason: format!("{to} is below from = {from}"),
+            }
+            .into());
+        }
+        if to - from >= MAX_BLOCKS_PER_CALL {
+            return Err(RpcError::TooMany {
+                got: (to - from) as usize + 1,
+                max: MAX_BLOCKS_PER_CALL as usize,
+            }
+            .into());
+        }
+        let best = self.client.info().best_number;
+        let (mut blocks, mut notes) = (Vec::new(), 0);
+        let mut next = from;
+        while next <= to.min(best) && notes < MAX_NOTES_PER_PAGE {
+            if let Some(block) = self.notes_of(next, best)? {
+                notes += block.commitments.len();
+                blocks.push(block);
+            }
+            next += 1;
+        }
+        Ok(NotesPage { blocks, next })
     }
 
     fn fee_quote(&self) -> RpcResult<u64> {

@@ -35,12 +35,14 @@ fn dev_notes(keys: &SpendingKeys) -> Vec<Note> {
         .collect()
 }
 
-/// What `hegemon_submitTransfer` takes, hex-encoded, plus the nullifiers it reveals.
+/// A proven transfer: raw bytes, and what `hegemon_submitTransfer` takes.
 pub struct Submission {
     pub public_inputs: String,
     pub proof: String,
     pub ciphertexts: [String; 2],
     pub nullifiers: [String; 2],
+    /// `(public inputs, proof, ciphertexts)` as bytes.
+    pub raw: (Vec<u8>, Vec<u8>, [Vec<u8>; 2]),
 }
 
 impl Submission {
@@ -59,6 +61,12 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Spends dev genesis notes `spends` (positions) paying `fee`, against the genesis tree.
 pub fn dev_transfer(spends: [u32; 2], fee: u64) -> Submission {
+    dev_transfer_variant(spends, fee, 0)
+}
+
+/// As [`dev_transfer`]; distinct `variant`s split the outputs differently, so they give distinct
+/// transfers (and proofs) spending the same notes.
+pub fn dev_transfer_variant(spends: [u32; 2], fee: u64, variant: u32) -> Submission {
     let keys = dev_keys();
     let notes = dev_notes(&keys);
     let mut frontier = NoteFrontier::new();
@@ -80,13 +88,19 @@ pub fn dev_transfer(spends: [u32; 2], fee: u64) -> Submission {
         .incoming()
         .address(0);
     let total = 2 * DEV_NOTE_VALUE - fee;
-    let outputs = [total - 1_000, 1_000].map(|value| Note {
+    let change = 1_000 + u64::from(variant);
+    let outputs = [total - change, change].map(|value| Note {
         value: NoteValue::from_u64(value),
         asset_id: AssetId::NATIVE,
         recipient: bob.recipient(),
         rseed: Rseed::from_bytes(blake3::derive_key(
             "hegemon node test output",
-            &[spends[0] as u8, spends[1] as u8, value as u8],
+            &[
+                &spends[0].to_le_bytes()[..],
+                &spends[1].to_le_bytes(),
+                &value.to_le_bytes(),
+            ]
+            .concat(),
         )),
     });
     let ciphertexts = outputs.map(|note| {
@@ -119,7 +133,12 @@ pub fn dev_transfer(spends: [u32; 2], fee: u64) -> Submission {
     Submission {
         public_inputs: hex(&public.to_bytes()),
         proof: hex(proof.as_bytes()),
-        ciphertexts: ciphertexts.map(|c| hex(&c)),
+        ciphertexts: [hex(&ciphertexts[0]), hex(&ciphertexts[1])],
         nullifiers: public.nullifiers.map(|n| hex(&n.digest().to_bytes())),
+        raw: (
+            public.to_bytes().to_vec(),
+            proof.as_bytes().to_vec(),
+            ciphertexts,
+        ),
     }
 }
