@@ -31,7 +31,8 @@ pub type HostFunctions = (
 /// The full client type.
 pub type FullClient =
     sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
-type FullBackend = sc_service::TFullBackend<Block>;
+/// The full backend type.
+pub type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type Pool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 

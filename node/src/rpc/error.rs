@@ -17,6 +17,9 @@ pub enum RpcError {
     /// No DA payload with that block hash or root is known to this node.
     #[error("no DA payload for {0}: the block has no transfers, or is not on this node's chain")]
     UnknownPayload(String),
+    /// No block with that number on the best chain.
+    #[error("no block #{0} on this node's best chain")]
+    UnknownBlock(u32),
     /// The block is older than the hot retention window and its chunks are pruned.
     #[error(
         "block #{number} is outside the DA retention window ({retention} blocks); fetch it from an archive provider"
@@ -63,6 +66,7 @@ impl RpcError {
         match self {
             Self::InvalidParam { .. } => INVALID_PARAMS_CODE,
             Self::UnknownPayload(_) => 4001,
+            Self::UnknownBlock(_) => 4005,
             Self::OutsideRetention { .. } => 4002,
             Self::IndexOutOfRange { .. } => 4003,
             Self::TooMany { .. } => 4004,
@@ -130,6 +134,7 @@ mod tests {
                 reason: String::new(),
             },
             RpcError::UnknownPayload(String::new()),
+            RpcError::UnknownBlock(0),
             RpcError::OutsideRetention {
                 number: 0,
                 retention: 0,

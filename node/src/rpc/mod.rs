@@ -13,7 +13,7 @@ use hegemon_runtime::{
     opaque::Block,
 };
 use jsonrpsee::RpcModule;
-use sc_client_api::BlockBackend;
+use sc_client_api::{BlockBackend, StorageProvider};
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
@@ -40,6 +40,7 @@ where
     C: ProvideRuntimeApi<Block>
         + HeaderBackend<Block>
         + BlockBackend<Block>
+        + StorageProvider<Block, crate::service::FullBackend>
         + HeaderMetadata<Block, Error = BlockChainError>
         + Send
         + Sync

@@ -13,7 +13,7 @@ use hegemon_runtime::{
 };
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use pallet_shielded_pool::{MAX_PROOF_BYTES, ShieldedTransfer};
-use sc_client_api::BlockBackend;
+use sc_client_api::{BlockBackend, StorageProvider};
 use sc_transaction_pool_api::{TransactionPool, TransactionSource};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
@@ -21,7 +21,10 @@ use sp_blockchain::HeaderBackend;
 use transaction_circuit::{PUBLIC_INPUT_BYTES, TransactionPublicInputs};
 
 use super::error::{RpcError, parse_hex, parse_hex_array, to_hex};
-use crate::da::{payload::BodyDa, sidecar::Sidecar, store::DaStore};
+use crate::{
+    da::{payload::BodyDa, sidecar::Sidecar, store::DaStore},
+    service::FullBackend,
+};
 
 /// Most blocks one `hegemon_blockNotes` call scans.
 pub const MAX_BLOCKS_PER_CALL: u32 = 256;
@@ -42,6 +45,16 @@ pub struct BlockNotes {
     pub commitments: Vec<String>,
     /// Their ciphertexts, aligned with `commitments`.
     pub ciphertexts: Vec<String>,
+}
+
+/// The note tree's frontier: enough to append new notes and witness them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TreeFrontier {
+    /// Leaves in the tree.
+    pub size: u64,
+    /// The 32 ommers, leaf level first (48 bytes each; meaningful where bit `l` of `size` is 1).
+    pub ommers: Vec<String>,
 }
 
 /// A page of blocks' notes.
@@ -81,6 +94,10 @@ pub trait ShieldedApi {
     /// early once it holds 2,048 notes, and `next` says where to continue).
     #[method(name = "hegemon_blockNotes")]
     fn block_notes(&self, from: u32, to: u32) -> RpcResult<NotesPage>;
+
+    /// The note tree's frontier after block `number` of the best chain.
+    #[method(name = "hegemon_treeFrontier")]
+    fn tree_frontier(&self, number: u32) -> RpcResult<TreeFrontier>;
 
     /// The fee every standard transfer pays now.
     #[method(name = "hegemon_feeQuote")]
@@ -224,6 +241,7 @@ where
     C: ProvideRuntimeApi<Block>
         + HeaderBackend<Block>
         + BlockBackend<Block>
+        + StorageProvider<Block, FullBackend>
         + Send
         + Sync
         + 'static,
@@ -288,6 +306,34 @@ where
             next += 1;
         }
         Ok(NotesPage { blocks, next })
+    }
+
+    fn tree_frontier(&self, number: u32) -> RpcResult<TreeFrontier> {
+        let internal = |e: &dyn std::fmt::Display| RpcError::Internal(e.to_string());
+        let hash = self
+            .client
+            .hash(number)
+            .map_err(|e| internal(&e))?
+            .ok_or(RpcError::UnknownBlock(number))?;
+        // `ShieldedPool::Tree`, a plain storage value: twox128(pallet) ‖ twox128(item).
+        let key = [
+            sp_io::hashing::twox_128(b"ShieldedPool"),
+            sp_io::hashing::twox_128(b"Tree"),
+        ]
+        .concat();
+        let tree = match self
+            .client
+            .storage(hash, &sc_client_api::StorageKey(key))
+            .map_err(|e| internal(&e))?
+        {
+            Some(data) => pallet_shielded_pool::TreeState::decode(&mut &data.0[..])
+                .map_err(|e| internal(&e))?,
+            None => pallet_shielded_pool::TreeState::default(),
+        };
+        Ok(TreeFrontier {
+            size: tree.size,
+            ommers: tree.ommers.iter().map(|o| to_hex(o)).collect(),
+        })
     }
 
     fn fee_quote(&self) -> RpcResult<u64> {

@@ -3,7 +3,7 @@
 //! recipient, with real ML-KEM-1024 ciphertexts and a real proof.
 
 use hegemon_crypto::{
-    AssetId, Digest, Memo, Note, NoteValue, Rseed, SpendingKeys, encrypt_note, spec,
+    Address, AssetId, Digest, Memo, Note, NoteValue, Rseed, SpendingKeys, encrypt_note, spec,
 };
 use hegemon_merkle::NoteFrontier;
 use transaction_circuit::{SpendWitness, TransactionWitness, ValueBalance, prove};
@@ -67,6 +67,15 @@ pub fn dev_transfer(spends: [u32; 2], fee: u64) -> Submission {
 /// As [`dev_transfer`]; distinct `variant`s split the outputs differently, so they give distinct
 /// transfers (and proofs) spending the same notes.
 pub fn dev_transfer_variant(spends: [u32; 2], fee: u64, variant: u32) -> Submission {
+    let bob = SpendingKeys::from_seed(&[0xb0; 64])
+        .full_viewing_key()
+        .incoming()
+        .address(0);
+    dev_transfer_to(spends, fee, variant, &bob)
+}
+
+/// As [`dev_transfer_variant`], paying both outputs to `to`.
+pub fn dev_transfer_to(spends: [u32; 2], fee: u64, variant: u32, to: &Address) -> Submission {
     let keys = dev_keys();
     let notes = dev_notes(&keys);
     let mut frontier = NoteFrontier::new();
@@ -83,16 +92,12 @@ pub fn dev_transfer_variant(spends: [u32; 2], fee: u64, variant: u32) -> Submiss
     }
     let anchor: Digest = frontier.root();
 
-    let bob = SpendingKeys::from_seed(&[0xb0; 64])
-        .full_viewing_key()
-        .incoming()
-        .address(0);
     let total = 2 * DEV_NOTE_VALUE - fee;
     let change = 1_000 + u64::from(variant);
     let outputs = [total - change, change].map(|value| Note {
         value: NoteValue::from_u64(value),
         asset_id: AssetId::NATIVE,
-        recipient: bob.recipient(),
+        recipient: to.recipient(),
         rseed: Rseed::from_bytes(blake3::derive_key(
             "hegemon node test output",
             &[
@@ -105,7 +110,7 @@ pub fn dev_transfer_variant(spends: [u32; 2], fee: u64, variant: u32) -> Submiss
     });
     let ciphertexts = outputs.map(|note| {
         let randomness = blake3::derive_key("hegemon node test kem", &note.rseed.to_bytes());
-        encrypt_note(&note, &Memo::empty(), &bob, randomness)
+        encrypt_note(&note, &Memo::empty(), to, randomness)
             .expect("encrypts")
             .as_bytes()
             .to_vec()

@@ -24,7 +24,7 @@ pub mod witness;
 pub use frontier::{Frontier, TreeError};
 pub use hasher::{Hasher, Poseidon2Hasher};
 pub use history::RootHistory;
-pub use witness::{AuthPath, Witness};
+pub use witness::{AuthPath, Witness, WitnessParts};
 
 /// Depth of the note commitment tree (2^32 leaves).
 pub const NOTE_TREE_DEPTH: usize = 32;

@@ -36,6 +36,24 @@ impl<D: Copy + Eq, const DEPTH: usize> AuthPath<D, DEPTH> {
     }
 }
 
+/// A witness's complete state, for storage: [`Witness::from_parts`] restores exactly the witness
+/// [`Witness::to_parts`] took it from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WitnessParts<D, const DEPTH: usize> {
+    /// Leaf position.
+    pub position: u64,
+    /// The witnessed leaf.
+    pub leaf: D,
+    /// Left siblings (meaningful where bit `l` of `position` is 1).
+    pub left: [D; DEPTH],
+    /// Roots of completed right siblings, in increasing level order.
+    pub right: Vec<D>,
+    /// The right sibling being filled: its level, and its frontier's size and ommers.
+    pub cursor: Option<(usize, u64, [D; DEPTH])>,
+    /// Leaves appended to the tree after this one.
+    pub appended: u64,
+}
+
 /// A witness for one leaf of a depth-`DEPTH` tree over `H`.
 #[derive(Debug, Clone)]
 pub struct Witness<H: Hasher, const DEPTH: usize> {
@@ -65,6 +83,53 @@ impl<H: Hasher, const DEPTH: usize> Witness<H, DEPTH> {
         };
         w.cursor = w.next_cursor(0);
         w
+    }
+
+    /// The witness's state, for storage.
+    pub fn to_parts(&self) -> WitnessParts<H::Digest, DEPTH> {
+        WitnessParts {
+            position: self.position,
+            leaf: self.leaf,
+            left: self.left,
+            right: self.right.clone(),
+            cursor: self
+                .cursor
+                .as_ref()
+                .map(|(level, f)| (*level, f.size(), *f.ommers())),
+            appended: self.appended,
+        }
+    }
+
+    /// Restores a stored witness. Rejects parts no witness could have: a position or count
+    /// past the capacity, more completed right siblings than levels, a cursor level out of
+    /// range or a cursor subtree already complete.
+    pub fn from_parts(parts: WitnessParts<H::Digest, DEPTH>) -> Result<Self, TreeError> {
+        let capacity = Frontier::<H, DEPTH>::CAPACITY;
+        let bad = TreeError::NoSuchLeaf {
+            position: parts.position,
+            size: parts.position.saturating_add(parts.appended),
+        };
+        if parts.position.saturating_add(parts.appended) >= capacity || parts.right.len() > DEPTH {
+            return Err(bad);
+        }
+        let cursor = match parts.cursor {
+            None => None,
+            Some((level, size, ommers)) => {
+                // A cursor's subtree is emptied into `right` as soon as it completes.
+                if level >= DEPTH || size >= 1u64 << level {
+                    return Err(bad);
+                }
+                Some((level, Frontier::from_parts(size, ommers)?))
+            }
+        };
+        Ok(Self {
+            position: parts.position,
+            leaf: parts.leaf,
+            left: parts.left,
+            right: parts.right,
+            cursor,
+            appended: parts.appended,
+        })
     }
 
     /// The leaf position.

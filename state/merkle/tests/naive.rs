@@ -97,6 +97,8 @@ proptest! {
         let mut witnesses: Vec<Witness<Poseidon2Hasher, D>> = Vec::new();
         for (i, l) in leaves.iter().enumerate() {
             for w in witnesses.iter_mut() {
+                // Stored and restored before every append: a wallet reloads witnesses anywhere.
+                *w = Witness::from_parts(w.to_parts()).expect("own parts restore");
                 w.append(*l).expect("room");
             }
             if watched.contains(&(i as u64)) {
@@ -130,4 +132,28 @@ fn witnesses_at_depth_32_track_the_production_tree() {
         w.path().siblings.to_vec(),
         naive_path::<Poseidon2Hasher>(&leaves, 32, 37)
     );
+}
+
+#[test]
+fn impossible_witness_parts_are_rejected() {
+    let mut f = Frontier::<Poseidon2Hasher, 7>::new();
+    let w = f.append_and_witness(leaf(0)).expect("room");
+    let good = w.to_parts();
+    let mut past_capacity = good.clone();
+    past_capacity.appended = 1 << 7;
+    let mut level_out_of_range = good.clone();
+    level_out_of_range.cursor = Some((7, 0, good.left));
+    let mut complete_cursor = good.clone();
+    complete_cursor.cursor = Some((2, 4, good.left));
+    let mut too_many_right = good.clone();
+    too_many_right.right = vec![leaf(1); 8];
+    for parts in [
+        past_capacity,
+        level_out_of_range,
+        complete_cursor,
+        too_many_right,
+    ] {
+        assert!(Witness::<Poseidon2Hasher, 7>::from_parts(parts).is_err());
+    }
+    assert!(Witness::<Poseidon2Hasher, 7>::from_parts(good).is_ok());
 }

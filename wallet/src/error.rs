@@ -1,0 +1,58 @@
+//! The wallet's one error type. Every message says what to do next.
+
+/// Why a wallet operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    /// Authentication of the wallet file failed.
+    #[error("wrong password (or the wallet file was modified)")]
+    WrongPassword,
+    /// The file is not a wallet file or is truncated.
+    #[error(
+        "the wallet file is damaged: {0}; restore from your recovery phrase with `init --restore`"
+    )]
+    Damaged(&'static str),
+    /// A wallet file from a newer release.
+    #[error("wallet file version {0} is not supported by this release; upgrade hegemon-wallet")]
+    UnsupportedVersion(u16),
+    /// The file's state does not parse.
+    #[error("the wallet state is malformed: {0}")]
+    Malformed(String),
+    /// A wallet already exists at the path.
+    #[error("a wallet already exists at {0}; choose another --wallet path")]
+    Exists(String),
+    /// No wallet at the path.
+    #[error("no wallet at {0}; create one with `hegemon-wallet init`")]
+    Missing(String),
+    /// The recovery phrase does not parse.
+    #[error("invalid recovery phrase: {0}")]
+    BadMnemonic(String),
+    /// The wallet belongs to another chain than the node serves.
+    #[error(
+        "this wallet belongs to chain {wallet}, but the node serves {node}; use a node of the wallet's chain"
+    )]
+    WrongChain {
+        /// The wallet's genesis hash.
+        wallet: String,
+        /// The node's.
+        node: String,
+    },
+    /// The node could not be reached or answered badly.
+    #[error("node RPC failed: {0}; check that the node runs and --node is right")]
+    Node(String),
+    /// The node returned a JSON-RPC error.
+    #[error("node refused {method}: {message} (code {code})")]
+    Rpc {
+        /// The method called.
+        method: &'static str,
+        /// The error code.
+        code: i64,
+        /// The node's message.
+        message: String,
+    },
+    /// The node served data inconsistent with what the wallet already verified.
+    #[error("the node served inconsistent data: {0}")]
+    Inconsistent(String),
+    /// A file-system error.
+    #[error("I/O error: {0}")]
+    Io(String),
+}

@@ -1,0 +1,259 @@
+//! Hegemon wallet: keys from a recovery phrase, an encrypted wallet file written atomically,
+//! and sync from a node's DA-backed RPC (trial decryption, witnesses, spent tracking).
+//!
+//! Spec: `docs/spec/wallet.md`.
+
+pub mod error;
+pub mod node;
+pub mod scan;
+pub mod state;
+pub mod vault;
+
+use std::path::{Path, PathBuf};
+
+use hegemon_crypto::{Mnemonic, SpendingKeys, address::Network};
+use zeroize::Zeroizing;
+
+pub use error::WalletError;
+use node::NodeClient;
+use scan::{LiveTree, Scanner};
+use state::{STATE_VERSION, StoredFrontier, StoredWitness, SyncPoint, WalletState};
+use vault::KdfCost;
+
+/// Blocks asked for per `hegemon_blockNotes` call (the node's limit).
+const PAGE_BLOCKS: u32 = 256;
+
+/// An open wallet.
+pub struct Wallet {
+    path: PathBuf,
+    password: Zeroizing<String>,
+    cost: KdfCost,
+    state: WalletState,
+    keys: SpendingKeys,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Blocks scanned.
+    pub blocks: u32,
+    /// Notes (commitments) scanned.
+    pub scanned: u64,
+    /// Notes found that are ours.
+    pub found: usize,
+    /// Notes newly seen spent.
+    pub spent: usize,
+    /// Whether a reorganisation forced a rescan.
+    pub rescanned: bool,
+}
+
+impl Wallet {
+    /// Creates a wallet at `path`: from `phrase` if given (restore), else from fresh entropy.
+    /// Returns the wallet and its recovery phrase (show it once).
+    pub fn create(
+        path: &Path,
+        password: &str,
+        phrase: Option<&str>,
+        cost: KdfCost,
+    ) -> Result<(Self, Zeroizing<String>), WalletError> {
+        if path.exists() {
+            return Err(WalletError::Exists(path.display().to_string()));
+        }
+        let mnemonic = match phrase {
+            Some(p) => Mnemonic::parse(p).map_err(|e| WalletError::BadMnemonic(e.to_string()))?,
+            None => {
+                let mut entropy = Zeroizing::new([0u8; 32]);
+                getrandom::fill(entropy.as_mut())
+                    .map_err(|e| WalletError::Io(format!("no OS randomness: {e}")))?;
+                Mnemonic::from_entropy(entropy.as_ref())
+                    .map_err(|e| WalletError::BadMnemonic(e.to_string()))?
+            }
+        };
+        let words = mnemonic.phrase();
+        let wallet = Self {
+            path: path.to_owned(),
+            password: Zeroizing::new(password.to_owned()),
+            cost,
+            keys: SpendingKeys::from_mnemonic(&mnemonic, ""),
+            state: WalletState {
+                version: STATE_VERSION,
+                genesis: String::new(),
+                mnemonic: words.to_string(),
+                addresses: 1,
+                birthday: 0,
+                synced: None,
+                tree: None,
+                notes: Vec::new(),
+            },
+        };
+        wallet.save()?;
+        Ok((wallet, words))
+    }
+
+    /// Opens the wallet at `path`.
+    pub fn open(path: &Path, password: &str) -> Result<Self, WalletError> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => WalletError::Missing(path.display().to_string()),
+            _ => WalletError::Io(format!("{}: {e}", path.display())),
+        })?;
+        let (plaintext, cost) = vault::open(&bytes, password)?;
+        let state: WalletState = serde_json::from_slice(&plaintext)
+            .map_err(|e| WalletError::Malformed(e.to_string()))?;
+        if state.version != STATE_VERSION {
+            return Err(WalletError::UnsupportedVersion(state.version as u16));
+        }
+        let mnemonic = Mnemonic::parse(&state.mnemonic)
+            .map_err(|e| WalletError::BadMnemonic(e.to_string()))?;
+        Ok(Self {
+            path: path.to_owned(),
+            password: Zeroizing::new(password.to_owned()),
+            cost,
+            keys: SpendingKeys::from_mnemonic(&mnemonic, ""),
+            state,
+        })
+    }
+
+    /// Writes the state, encrypted, atomically.
+    pub fn save(&self) -> Result<(), WalletError> {
+        let plaintext = Zeroizing::new(
+            serde_json::to_vec(&self.state).map_err(|e| WalletError::Malformed(e.to_string()))?,
+        );
+        let sealed = vault::seal(&plaintext, &self.password, self.cost)?;
+        vault::write_atomic(&self.path, &sealed)
+    }
+
+    /// Address `index` (test-network encoding).
+    pub fn address(&self, index: u32) -> String {
+        self.keys
+            .full_viewing_key()
+            .incoming()
+            .address(index)
+            .encode(Network::Test)
+    }
+
+    /// Hands out a new address (and scans for it from now on).
+    pub fn new_address(&mut self) -> Result<String, WalletError> {
+        let index = self.state.addresses;
+        self.state.addresses += 1;
+        self.save()?;
+        Ok(self.address(index))
+    }
+
+    /// The state (read-only).
+    pub fn state(&self) -> &WalletState {
+        &self.state
+    }
+
+    /// Unspent native balance.
+    pub fn balance(&self) -> u64 {
+        self.state
+            .notes
+            .iter()
+            .filter(|n| !n.spent && n.asset == hegemon_crypto::AssetId::NATIVE.get())
+            .map(|n| n.value)
+            .sum()
+    }
+
+    /// Scans new blocks from `node`, saving after every page so an interrupted sync resumes.
+    /// `progress(scanned_to, best)` is called after each page.
+    pub fn sync(
+        &mut self,
+        node: &NodeClient,
+        mut progress: impl FnMut(u32, u32),
+    ) -> Result<SyncReport, WalletError> {
+        let genesis = node
+            .block_hash(0)?
+            .ok_or_else(|| WalletError::Node("the node has no genesis block".into()))?;
+        if self.state.genesis.is_empty() {
+            self.state.genesis = genesis;
+        } else if self.state.genesis != genesis {
+            return Err(WalletError::WrongChain {
+                wallet: self.state.genesis.clone(),
+                node: genesis,
+            });
+        }
+        let mut report = SyncReport {
+            blocks: 0,
+            scanned: 0,
+            found: 0,
+            spent: 0,
+            rescanned: false,
+        };
+        // A reorganisation under the last scanned block: rescan from the birthday.
+        if let Some(point) = &self.state.synced
+            && node.block_hash(point.number)?.as_deref() != Some(point.hash.as_str())
+        {
+            self.state.synced = None;
+            self.state.tree = None;
+            self.state.notes.clear();
+            report.rescanned = true;
+        }
+        let start = self
+            .state
+            .synced
+            .as_ref()
+            .map_or(self.state.birthday.max(1), |p| p.number + 1);
+        if self.state.tree.is_none() {
+            self.state.tree = Some(node.tree_frontier(start - 1)?);
+        }
+        let scanner = Scanner::new(&self.keys, self.state.addresses);
+        let best = node.best_number()?;
+        let mut next = start;
+        while next <= best {
+            let to = best.min(next + PAGE_BLOCKS - 1);
+            let page = node.block_notes(next, to)?;
+            let mut tree = self.live_tree()?;
+            for block in &page.blocks {
+                report.scanned += block.commitments.len() as u64;
+                report.found += scanner.apply(&mut tree, block)?;
+            }
+            let last = page.next.saturating_sub(1).max(next);
+            let hash = node
+                .block_hash(last)?
+                .ok_or_else(|| WalletError::Inconsistent(format!("block #{last} vanished")))?;
+            self.store_tree(&tree, SyncPoint { number: last, hash });
+            self.save()?;
+            report.blocks += last + 1 - next;
+            next = last + 1;
+            progress(last, best);
+        }
+        for note in self.state.notes.iter_mut().filter(|n| !n.spent) {
+            if node.is_spent(&note.nullifier)? {
+                note.spent = true;
+                report.spent += 1;
+            }
+        }
+        self.save()?;
+        Ok(report)
+    }
+
+    fn live_tree(&self) -> Result<LiveTree, WalletError> {
+        let frontier = self
+            .state
+            .tree
+            .as_ref()
+            .ok_or_else(|| WalletError::Malformed("no tree state".into()))?
+            .to_live()?;
+        let notes = self
+            .state
+            .notes
+            .iter()
+            .map(|n| Ok((n.clone(), n.witness.to_live()?)))
+            .collect::<Result<_, WalletError>>()?;
+        Ok(LiveTree { frontier, notes })
+    }
+
+    fn store_tree(&mut self, tree: &LiveTree, point: SyncPoint) {
+        self.state.tree = Some(StoredFrontier::from_live(&tree.frontier));
+        self.state.notes = tree
+            .notes
+            .iter()
+            .map(|(n, w)| {
+                let mut n = n.clone();
+                n.witness = StoredWitness::from_live(w);
+                n
+            })
+            .collect();
+        self.state.synced = Some(point);
+    }
+}

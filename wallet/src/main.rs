@@ -1,0 +1,123 @@
+//! `hegemon-wallet`: a command-line wallet for Hegemon.
+
+use std::{io::BufRead, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use hegemon_wallet::{Wallet, WalletError, node::NodeClient, vault::KdfCost};
+
+/// Hegemon wallet: keys stay on this machine; proofs are made here; sync is over a node's RPC.
+#[derive(Parser)]
+#[command(version)]
+struct Cli {
+    /// The wallet file.
+    #[arg(long, env = "HEGEMON_WALLET", default_value = "wallet.hgm")]
+    wallet: PathBuf,
+    /// The node's JSON-RPC endpoint.
+    #[arg(long, env = "HEGEMON_NODE", default_value = "http://127.0.0.1:9944")]
+    node: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a wallet (prints the recovery phrase once), or restore one with `--restore`.
+    Init {
+        /// Restore from a recovery phrase (read from HEGEMON_WALLET_PHRASE or stdin).
+        #[arg(long)]
+        restore: bool,
+    },
+    /// Print a receiving address.
+    Address {
+        /// Hand out a fresh address instead of the first one.
+        #[arg(long)]
+        new: bool,
+    },
+    /// Scan new blocks for incoming notes and spends.
+    Sync,
+    /// Print the unspent balance (syncs first).
+    Balance,
+}
+
+/// A secret from the environment, else one line of stdin.
+fn secret(var: &str, prompt: &str) -> Result<String, WalletError> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(value);
+    }
+    eprint!("{prompt}: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| WalletError::Io(e.to_string()))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn password() -> Result<String, WalletError> {
+    secret("HEGEMON_WALLET_PASSWORD", "wallet password")
+}
+
+fn sync(wallet: &mut Wallet, node: &str) -> Result<(), WalletError> {
+    let report = wallet.sync(&NodeClient::new(node), |at, best| {
+        eprintln!("synced to #{at} of #{best}");
+    })?;
+    if report.rescanned {
+        eprintln!("the chain reorganised below the last synced block: rescanned");
+    }
+    println!(
+        "scanned {} blocks, {} notes; found {}, newly spent {}",
+        report.blocks, report.scanned, report.found, report.spent
+    );
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<(), WalletError> {
+    match cli.command {
+        Command::Init { restore } => {
+            let phrase = if restore {
+                Some(secret("HEGEMON_WALLET_PHRASE", "recovery phrase")?)
+            } else {
+                None
+            };
+            let (wallet, words) = Wallet::create(
+                &cli.wallet,
+                &password()?,
+                phrase.as_deref(),
+                KdfCost::DEFAULT,
+            )?;
+            if !restore {
+                println!(
+                    "recovery phrase (write it down; it is shown once):\n{}",
+                    &*words
+                );
+            }
+            println!("address: {}", wallet.address(0));
+        }
+        Command::Address { new } => {
+            let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            let address = if new {
+                wallet.new_address()?
+            } else {
+                wallet.address(0)
+            };
+            println!("{address}");
+        }
+        Command::Sync => sync(&mut Wallet::open(&cli.wallet, &password()?)?, &cli.node)?,
+        Command::Balance => {
+            let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            sync(&mut wallet, &cli.node)?;
+            println!("balance: {}", wallet.balance());
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
