@@ -8,7 +8,7 @@ CARGO ?= cargo
 # Crates that must also build `no_std` for the runtime's WASM target.
 NO_STD_CRATES := hegemon-crypto transaction-circuit hegemon-merkle hegemon-da
 
-.PHONY: help setup build build-wasm wasm-size test bench run fmt lint node devnet demo
+.PHONY: help setup build build-wasm wasm-size test bench bench-import run fmt lint node devnet demo
 
 help:
 	@echo "make setup   install system packages (protoc) and the Rust toolchain/targets (idempotent)"
@@ -48,6 +48,11 @@ bench:
 	$(CARGO) run --release -p circuits-bench -- --json --prove
 	$(CARGO) bench -p hegemon-merkle --bench tree
 	$(CARGO) bench -p hegemon-da --bench da
+	@$(MAKE) --no-print-directory bench-import
+
+# The node's import pipeline: proves 1,296 real transfers first (a few minutes on 2 cores).
+bench-import:
+	$(CARGO) bench --workspace --bench import --profile dev -- --sizes 16,256,1024
 
 run:
 	$(CARGO) run --release -p hegemon-crypto --example wallet_demo

@@ -103,7 +103,10 @@ fn a_transfer_is_mined_with_its_payload_and_a_peer_samples_it() {
     assert_eq!(code(&peer, "hegemon_blockNotes", "[5,1]"), Some(-32602));
     assert_eq!(code(&peer, "hegemon_blockNotes", "[0,1000]"), Some(4004));
     assert_eq!(code(&peer, "hegemon_treeFrontier", "[99999]"), Some(4005));
-    assert_eq!(code(&peer, "hegemon_treeFrontier", r#"["x"]"#), Some(-32602));
+    assert_eq!(
+        code(&peer, "hegemon_treeFrontier", r#"["x"]"#),
+        Some(-32602)
+    );
 
     // Bad parameters get typed errors, and nothing changes.
     assert_eq!(code(&miner, "da_getChunk", r#"["0x12",0]"#), Some(-32602));

@@ -1,5 +1,6 @@
-//! The wallet against a real node: a transfer paid to a wallet's address is found by its sync
-//! (from the DA-backed RPC), and a wallet restored from the recovery phrase finds it too.
+//! The wallet against a real node: a transfer paid to a wallet is found by its sync (from the
+//! DA-backed RPC); the wallet pays another wallet with a locally made proof; a stale copy cannot
+//! spend the same notes again; a wallet restored from the recovery phrase finds everything.
 
 mod common;
 #[path = "common/transfer.rs"]
@@ -18,7 +19,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn a_wallet_finds_its_notes_and_a_restored_wallet_finds_them_again() {
+fn wallets_receive_send_refuse_a_double_spend_and_restore() {
     let node = Node::start("wallet-node", Storage::Tmp, &["--chain", "dev", "--mine"]);
     let client = NodeClient::new(&format!("http://127.0.0.1:{}", node.rpc_port));
     let dir = temp("sync");
@@ -63,6 +64,30 @@ fn a_wallet_finds_its_notes_and_a_restored_wallet_finds_them_again() {
     assert!(matches!(
         Wallet::open(&dir.join("a.hgm"), "wrong"),
         Err(WalletError::WrongPassword)
+    ));
+
+    // Alice pays Bob: proved in the wallet, mined, found by Bob's sync; Alice's change returns.
+    let (mut bob, _) = Wallet::create(&dir.join("bob.hgm"), "pw", None, KdfCost::TEST).unwrap();
+    let backup = dir.join("a-backup.hgm");
+    std::fs::copy(dir.join("a.hgm"), &backup).unwrap();
+    let before = wallet.balance();
+    wallet
+        .send(&client, &bob.address(0), 250_000, |_| {})
+        .expect("sent");
+    assert_eq!(wallet.balance(), 0, "both notes pending");
+    wait_for("Bob's payment", || {
+        bob.sync(&client, |_, _| {}).ok().filter(|r| r.found == 1)
+    });
+    assert_eq!(bob.balance(), 250_000);
+    wallet.sync(&client, |_, _| {}).expect("syncs");
+    assert_eq!(wallet.balance(), before - 250_000 - fee);
+
+    // A stale copy of Alice's wallet cannot spend the same notes again: its sync sees their
+    // nullifiers on chain, and it is left with only the change note.
+    let mut stale = Wallet::open(&backup, "pw").unwrap();
+    assert!(matches!(
+        stale.send(&client, &bob.address(0), 1_000, |_| {}),
+        Err(WalletError::NeedTwoNotes { have: 1 })
     ));
 
     // A fresh wallet from the same phrase finds the same notes from the chain alone.

@@ -52,6 +52,27 @@ pub enum WalletError {
     /// The node served data inconsistent with what the wallet already verified.
     #[error("the node served inconsistent data: {0}")]
     Inconsistent(String),
+    /// Sending needs two spendable notes (every transfer spends two).
+    #[error(
+        "sending needs two spendable notes; this wallet has {have}: receive another payment or wait for pending transfers"
+    )]
+    NeedTwoNotes {
+        /// Spendable notes.
+        have: usize,
+    },
+    /// Not enough value.
+    #[error(
+        "insufficient funds: the two largest notes hold {have}, the transfer needs {need} (amount + fee)"
+    )]
+    InsufficientFunds {
+        /// Value available in two notes.
+        have: u64,
+        /// Amount plus fee.
+        need: u64,
+    },
+    /// A payee address that does not parse.
+    #[error("invalid address: {0}")]
+    BadAddress(String),
     /// A file-system error.
     #[error("I/O error: {0}")]
     Io(String),

@@ -6,6 +6,7 @@
 pub mod error;
 pub mod node;
 pub mod scan;
+pub mod send;
 pub mod state;
 pub mod vault;
 
@@ -149,7 +150,7 @@ impl Wallet {
         self.state
             .notes
             .iter()
-            .filter(|n| !n.spent && n.asset == hegemon_crypto::AssetId::NATIVE.get())
+            .filter(|n| n.spendable())
             .map(|n| n.value)
             .sum()
     }
@@ -220,11 +221,51 @@ impl Wallet {
         for note in self.state.notes.iter_mut().filter(|n| !n.spent) {
             if node.is_spent(&note.nullifier)? {
                 note.spent = true;
+                note.pending = false;
                 report.spent += 1;
             }
         }
         self.save()?;
         Ok(report)
+    }
+
+    /// Pays `amount` to `to`: syncs, selects two notes, proves locally, submits. The notes are
+    /// marked pending until a sync sees their nullifiers on chain. Returns the pool hash.
+    pub fn send(
+        &mut self,
+        node: &NodeClient,
+        to: &str,
+        amount: u64,
+        mut progress: impl FnMut(&str),
+    ) -> Result<String, WalletError> {
+        let to = hegemon_crypto::Address::decode(Network::Test, to)
+            .map_err(|e| WalletError::BadAddress(e.to_string()))?;
+        progress("syncing");
+        self.sync(node, |_, _| {})?;
+        let fee = node.fee_quote()?;
+        let [a, b] = send::select(&self.state.notes, amount.saturating_add(fee))?;
+        let tree = self.live_tree()?.frontier;
+        let change_to = self.keys.full_viewing_key().incoming().address(0);
+        progress("proving");
+        let proven = send::prove_transfer(
+            &self.keys,
+            &send::TransferPlan {
+                spends: [&self.state.notes[a], &self.state.notes[b]],
+                tree: &tree,
+                to: &to,
+                amount,
+                fee,
+                change_to: &change_to,
+                chain_binding: node.chain_binding()?,
+            },
+        )?;
+        progress("submitting");
+        let hash = node.submit_transfer(&proven)?;
+        for i in [a, b] {
+            self.state.notes[i].pending = true;
+        }
+        self.save()?;
+        Ok(hash)
     }
 
     fn live_tree(&self) -> Result<LiveTree, WalletError> {

@@ -37,6 +37,15 @@ enum Command {
     Sync,
     /// Print the unspent balance (syncs first).
     Balance,
+    /// Pay `--amount` to `--to`: proves locally, submits to the node.
+    Send {
+        /// The payee's address.
+        #[arg(long)]
+        to: String,
+        /// The amount, in base units.
+        #[arg(long)]
+        amount: u64,
+    },
 }
 
 /// A secret from the environment, else one line of stdin.
@@ -107,6 +116,13 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
             sync(&mut wallet, &cli.node)?;
             println!("balance: {}", wallet.balance());
+        }
+        Command::Send { to, amount } => {
+            let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            let hash = wallet.send(&NodeClient::new(&cli.node), &to, amount, |step| {
+                eprintln!("{step}…");
+            })?;
+            println!("submitted {hash}; run `sync` to see it confirmed");
         }
     }
     Ok(())

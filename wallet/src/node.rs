@@ -104,6 +104,33 @@ impl NodeClient {
         self.call("hegemon_blockNotes", json!([from, to]))
     }
 
+    /// The fee of a standard transfer.
+    pub fn fee_quote(&self) -> Result<u64, WalletError> {
+        self.call("hegemon_feeQuote", json!([]))
+    }
+
+    /// The chain binding digest shielded transfers must carry.
+    pub fn chain_binding(&self) -> Result<hegemon_crypto::Digest, WalletError> {
+        let hex: String = self.call("hegemon_chainBinding", json!([]))?;
+        crate::state::parse_digest(&hex)
+    }
+
+    /// Submits a proven transfer; returns its pool hash.
+    pub fn submit_transfer(
+        &self,
+        transfer: &crate::send::ProvenTransfer,
+    ) -> Result<String, WalletError> {
+        let hex = |b: &[u8]| format!("0x{}", hex::encode(b));
+        self.call(
+            "hegemon_submitTransfer",
+            json!([
+                hex(&transfer.public_inputs),
+                hex(&transfer.proof),
+                [hex(&transfer.ciphertexts[0]), hex(&transfer.ciphertexts[1])]
+            ]),
+        )
+    }
+
     /// Whether `nullifier` (hex) is on chain.
     pub fn is_spent(&self, nullifier: &str) -> Result<bool, WalletError> {
         self.call("hegemon_isNullifierSpent", json!([nullifier]))

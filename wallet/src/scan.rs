@@ -100,6 +100,7 @@ impl Scanner {
                         nullifier: digest_hex(note.nullifier(&self.nk, position as u32).digest()),
                         block: block.number,
                         spent: false,
+                        pending: false,
                         witness: StoredWitness::from_live(&witness),
                     };
                     tree.notes.push((owned, witness));

@@ -68,8 +68,18 @@ pub struct OwnedNote {
     pub block: u32,
     /// Whether its nullifier is on chain.
     pub spent: bool,
+    /// Spent by a transfer this wallet submitted that is not yet on chain.
+    #[serde(default)]
+    pub pending: bool,
     /// Its authentication path's state.
     pub witness: StoredWitness,
+}
+
+impl OwnedNote {
+    /// Unspent, not in a pending transfer, native.
+    pub fn spendable(&self) -> bool {
+        !self.spent && !self.pending && self.asset == hegemon_crypto::AssetId::NATIVE.get()
+    }
 }
 
 /// A witness.
@@ -103,6 +113,14 @@ pub fn parse_digest(text: &str) -> Result<Digest, WalletError> {
         .map_err(|_| WalletError::Malformed(format!("digest {text}: not 48 bytes")))?;
     Digest::from_bytes(&array)
         .ok_or_else(|| WalletError::Malformed(format!("digest {text}: not canonical")))
+}
+
+/// Exactly `N` bytes from (`0x`-prefixed) hex.
+pub fn parse_bytes<const N: usize>(text: &str) -> Result<[u8; N], WalletError> {
+    hex::decode(text.strip_prefix("0x").unwrap_or(text))
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| WalletError::Malformed(format!("{text}: not {N} bytes of hex")))
 }
 
 fn digests<const N: usize>(texts: &[String]) -> Result<[Digest; N], WalletError> {

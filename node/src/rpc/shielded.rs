@@ -99,6 +99,10 @@ pub trait ShieldedApi {
     #[method(name = "hegemon_treeFrontier")]
     fn tree_frontier(&self, number: u32) -> RpcResult<TreeFrontier>;
 
+    /// The chain binding digest (48 bytes, hex) shielded-only proofs must carry.
+    #[method(name = "hegemon_chainBinding")]
+    fn chain_binding(&self) -> RpcResult<String>;
+
     /// The fee every standard transfer pays now.
     #[method(name = "hegemon_feeQuote")]
     fn fee_quote(&self) -> RpcResult<u64>;
@@ -334,6 +338,16 @@ where
             size: tree.size,
             ommers: tree.ommers.iter().map(|o| to_hex(o)).collect(),
         })
+    }
+
+    fn chain_binding(&self) -> RpcResult<String> {
+        let best = self.client.info().best_hash;
+        let binding = self
+            .client
+            .runtime_api()
+            .chain_binding(best)
+            .map_err(|e| RpcError::Internal(e.to_string()))?;
+        Ok(to_hex(&binding))
     }
 
     fn fee_quote(&self) -> RpcResult<u64> {
