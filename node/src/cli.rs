@@ -2,7 +2,14 @@
 
 use sc_cli::{RunCmd, clap};
 
+use hegemon_crypto::{Address, address::Network};
+
 use crate::da::protocol::ServeMode;
+
+fn parse_address(text: &str) -> Result<Address, String> {
+    Address::decode(Network::Test, text)
+        .map_err(|e| format!("not a Hegemon address ({e}); get one with `hegemon-wallet address`"))
+}
 
 /// Hegemon node arguments.
 #[derive(Debug, clap::Parser)]
@@ -18,6 +25,10 @@ pub struct Cli {
     /// Mine blocks. On by default with `--dev`, or when the environment has `HEGEMON_MINE=1`.
     #[arg(long)]
     pub mine: bool,
+
+    /// Pay each mined block's coinbase note (reward + fees) to this shielded address.
+    #[arg(long, value_name = "ADDRESS", value_parser = parse_address)]
+    pub miner_address: Option<Address>,
 
     /// Mining threads (1–255).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]

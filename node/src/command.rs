@@ -88,8 +88,12 @@ pub fn run() -> sc_cli::Result<()> {
         None => {
             let runner = cli.create_runner(&cli.run)?;
             runner.run_node_until_exit(|config| async move {
-                let threads = cli.mining().then_some(cli.mine_threads);
-                service::new_full::<sc_network::NetworkWorker<_, _>>(config, threads, cli.da_serve)
+                let options = service::NodeOptions {
+                    mine_threads: cli.mining().then_some(cli.mine_threads),
+                    miner_address: cli.miner_address.clone(),
+                    da_serve: cli.da_serve,
+                };
+                service::new_full::<sc_network::NetworkWorker<_, _>>(config, options)
                     .map_err(sc_cli::Error::Service)
             })
         }

@@ -185,12 +185,20 @@ fn inherent_data_boxed(parent: <Block as BlockT>::Hash, extra: ()) -> InherentFu
     inherent_data(parent, extra).boxed()
 }
 
-/// Start a full node; mine with `mine_threads` threads if given; answer DA chunk requests as
-/// `serve` says.
+/// What the command line asks of a full node beyond Substrate's configuration.
+pub struct NodeOptions {
+    /// Mine with this many threads.
+    pub mine_threads: Option<u8>,
+    /// Where mined blocks' coinbase notes go (none: blocks mint no coinbase).
+    pub miner_address: Option<hegemon_crypto::Address>,
+    /// How to answer peers' DA chunk requests.
+    pub da_serve: ServeMode,
+}
+
+/// Start a full node as `options` say.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     config: Configuration,
-    mine_threads: Option<u8>,
-    serve: ServeMode,
+    options: NodeOptions,
 ) -> Result<TaskManager, ServiceError> {
     let (
         client,
@@ -260,7 +268,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     task_manager.spawn_handle().spawn(
         "da-chunk-server",
         Some("da"),
-        protocol::serve(da.store.clone(), chunk_requests, serve),
+        protocol::serve(da.store.clone(), chunk_requests, options.da_serve),
     );
     task_manager.spawn_handle().spawn(
         "ciphertext-relay-server",
@@ -326,8 +334,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
         tracing_execute_block: None,
     })?;
 
-    if let Some(threads) = mine_threads {
-        let proposer = DaProposerFactory::new(client.clone(), pool, da.sidecar.clone());
+    if let Some(threads) = options.mine_threads {
+        let proposer = DaProposerFactory::new(
+            client.clone(),
+            pool,
+            da.sidecar.clone(),
+            options.miner_address,
+        );
         let algorithm = Blake2Pow::new(client.clone());
         let (worker, task) = sc_consensus_pow::start_mining_worker(
             Box::new(pow_import),

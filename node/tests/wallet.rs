@@ -97,3 +97,42 @@ fn wallets_receive_send_refuse_a_double_spend_and_restore() {
     assert_eq!(restored.balance(), wallet.balance());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_miner_pays_every_coinbase_to_its_wallet() {
+    let dir = temp("coinbase");
+    let (mut wallet, _) =
+        Wallet::create(&dir.join("miner.hgm"), "pw", None, KdfCost::TEST).expect("created");
+    let address = wallet.address(0);
+    let node = Node::start(
+        "coinbase-node",
+        Storage::Tmp,
+        &["--chain", "dev", "--mine", "--miner-address", &address],
+    );
+    node.wait_for_height(3);
+    let client = NodeClient::new(&format!("http://127.0.0.1:{}", node.rpc_port));
+    let report = wallet.sync(&client, |_, _| {}).expect("syncs");
+    // Every block up to the synced one paid the block reward (no transfers, so no fees).
+    let synced = wallet.state().synced.as_ref().expect("synced").number;
+    assert!(synced >= 3);
+    assert_eq!(report.found, synced as usize, "{report:?}");
+    assert_eq!(wallet.balance(), u64::from(synced) * 50_000_000);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_malformed_miner_address_is_refused_at_start() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
+        .args([
+            "--chain",
+            "dev",
+            "--tmp",
+            "--miner-address",
+            "hgm1notanaddress",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a Hegemon address"), "{stderr}");
+}

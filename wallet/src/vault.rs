@@ -37,6 +37,14 @@ pub struct KdfCost {
 }
 
 impl KdfCost {
+    /// The most a file may ask for: 1 GiB, 64 passes, 16 lanes. A damaged or hostile header must
+    /// not make opening a wallet allocate without bound.
+    pub const MAX: Self = Self {
+        m_kib: 1024 * 1024,
+        t: 64,
+        p: 16,
+    };
+
     /// The default for wallet files: 64 MiB, 3 passes, 1 lane (OWASP's Argon2id baseline).
     pub const DEFAULT: Self = Self {
         m_kib: 64 * 1024,
@@ -113,6 +121,9 @@ pub fn open(bytes: &[u8], password: &str) -> Result<(Zeroizing<Vec<u8>>, KdfCost
         t: word(12),
         p: word(16),
     };
+    if cost.m_kib > KdfCost::MAX.m_kib || cost.t > KdfCost::MAX.t || cost.p > KdfCost::MAX.p {
+        return Err(WalletError::Damaged("key-derivation cost out of range"));
+    }
     let (header, ciphertext) = bytes.split_at(HEADER_BYTES);
     let (salt, nonce) = (&header[20..36], &header[36..48]);
     let key = derive_key(password, salt, cost)?;
@@ -172,6 +183,13 @@ mod tests {
             Err(WalletError::Damaged(_))
         ));
         assert!(matches!(open(b"", "pw"), Err(WalletError::Damaged(_))));
+    }
+
+    #[test]
+    fn a_header_asking_for_unbounded_memory_is_refused_before_deriving() {
+        let mut sealed = seal(b"x", "pw", KdfCost::TEST).unwrap();
+        sealed[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(open(&sealed, "pw"), Err(WalletError::Damaged(_))));
     }
 
     #[test]

@@ -94,11 +94,11 @@ impl<I> DaBlockImport<I> {
             return Err("the DA payload does not match the block's commitment".into());
         }
         da.check_payload(&payload).map_err(|e| e.to_string())?;
+        // Ciphertexts of mined transfers stay in the sidecar until evicted: if a reorg returns
+        // a transfer to the pool, an author can still include it.
         self.store
             .insert(number, hash, &payload, encoded)
             .map_err(|e| e.to_string())
-        // Ciphertexts of mined transfers stay in the sidecar until evicted: if a reorg returns
-        // a transfer to the pool, an author can still include it.
     }
 
     /// Samples, then fetches and reconstructs the payload.

@@ -1,6 +1,7 @@
 //! The block author: picks the pool's transfers whose ciphertexts this node holds, orders them
-//! canonically, puts their ciphertexts in the block's DA payload and the payload's commitment
-//! in the block (`docs/spec/node.md#block-building`).
+//! canonically, mints the coinbase note to the miner's address (`--miner-address`), puts all
+//! the new notes' ciphertexts in the block's DA payload and the payload's commitment in the
+//! block (`docs/spec/node.md#block-building`).
 //!
 //! Inherents come first in a block, but the DA commitment depends on which transfers apply, so
 //! a template is built twice: a dry run finds the transfers that apply, then the real block is
@@ -10,7 +11,9 @@
 use std::{pin::Pin, sync::Arc, time::Instant};
 
 use futures::{Future, FutureExt};
+use hegemon_crypto::{Address, AssetId, Memo, Note, NoteValue, Rseed, encrypt_note, spec};
 use hegemon_runtime::opaque::Block;
+use pallet_shielded_pool::CoinbaseNote;
 use sc_block_builder::{BlockBuilderBuilder, BuiltBlock};
 use sc_transaction_pool_api::{InPoolTransaction, TransactionPool};
 use sp_api::{CallApiAt, ProvideRuntimeApi};
@@ -20,23 +23,27 @@ use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 
 use super::{
     payload::{PoolShape, shape_of},
-    sidecar::{Sidecar, TemplatePayload},
+    sidecar::{Ciphertexts, Sidecar, TemplatePayload},
 };
+use transaction_circuit::TransactionPublicInputs;
 
 /// Builds block templates for the miner.
 pub struct DaProposerFactory<C, P> {
     client: Arc<C>,
     pool: Arc<P>,
     sidecar: Sidecar,
+    payout: Option<Arc<Address>>,
 }
 
 impl<C, P> DaProposerFactory<C, P> {
-    /// Proposes on `client`, taking transactions from `pool` and ciphertexts from `sidecar`.
-    pub fn new(client: Arc<C>, pool: Arc<P>, sidecar: Sidecar) -> Self {
+    /// Proposes on `client`, taking transactions from `pool` and ciphertexts from `sidecar`;
+    /// mints each block's coinbase note to `payout`, if given.
+    pub fn new(client: Arc<C>, pool: Arc<P>, sidecar: Sidecar, payout: Option<Address>) -> Self {
         Self {
             client,
             pool,
             sidecar,
+            payout: payout.map(Arc::new),
         }
     }
 }
@@ -46,6 +53,7 @@ pub struct DaProposer<C, P> {
     client: Arc<C>,
     pool: Arc<P>,
     sidecar: Sidecar,
+    payout: Option<Arc<Address>>,
     parent_hash: <Block as BlockT>::Hash,
     parent_number: u32,
 }
@@ -65,6 +73,7 @@ where
             client: self.client.clone(),
             pool: self.pool.clone(),
             sidecar: self.sidecar.clone(),
+            payout: self.payout.clone(),
             parent_hash: parent.hash(),
             parent_number: *parent.number(),
         }))
@@ -74,8 +83,14 @@ where
 /// A pool transaction as the author sees it.
 struct Candidate {
     extrinsic: <Block as BlockT>::Extrinsic,
-    /// For a transfer: its hash (the canonical sort key) and ciphertexts.
-    transfer: Option<([u8; 32], [Vec<u8>; 2])>,
+    /// For a transfer: its hash (the canonical sort key), ciphertexts and fee.
+    transfer: Option<PooledTransfer>,
+}
+
+struct PooledTransfer {
+    hash: [u8; 32],
+    ciphertexts: Ciphertexts,
+    fee: u64,
 }
 
 impl<C, P> Proposer<Block> for DaProposer<C, P>
@@ -125,10 +140,16 @@ where
                 PoolShape::Batch => {}
                 PoolShape::Transfer(transfer) => {
                     let hash = transfer.hash();
+                    let fee = TransactionPublicInputs::from_bytes(&transfer.public_inputs)
+                        .map_or(0, |p| p.fee);
                     match self.sidecar.ciphertexts(&hash) {
                         Some(ciphertexts) => transfers.push(Candidate {
                             extrinsic,
-                            transfer: Some((hash, ciphertexts)),
+                            transfer: Some(PooledTransfer {
+                                hash,
+                                ciphertexts,
+                                fee,
+                            }),
                         }),
                         None => log::debug!(
                             target: "hegemon-da",
@@ -139,7 +160,7 @@ where
                 }
             }
         }
-        transfers.sort_by_key(|c| c.transfer.as_ref().map(|(hash, _)| *hash));
+        transfers.sort_by_key(|c| c.transfer.as_ref().map(|t| t.hash));
         transfers.extend(others);
         transfers
     }
@@ -185,18 +206,33 @@ where
         Ok(applied)
     }
 
-    /// Builds the block: inherents (with the DA commitment if any transfer applied), then
-    /// `applied` in order.
+    /// Builds the block: inherents (the coinbase if paying out, and the DA commitment if the
+    /// block creates notes), then `applied` in order.
     fn build(
         &self,
         mut args: ProposeArgs<Block>,
         applied: Vec<&Candidate>,
     ) -> Result<Proposal<Block>, ClientError> {
-        let ciphertexts: Vec<&[u8]> = applied
+        let app = |e: String| ClientError::Application(e.into());
+        let transfers: Vec<&PooledTransfer> =
+            applied.iter().filter_map(|c| c.transfer.as_ref()).collect();
+        let mut ciphertexts: Vec<&[u8]> = transfers
             .iter()
-            .filter_map(|c| c.transfer.as_ref())
-            .flat_map(|(_, [a, b])| [a.as_slice(), b.as_slice()])
+            .flat_map(|t| t.ciphertexts.iter().map(Vec::as_slice))
             .collect();
+        let coinbase = match &self.payout {
+            Some(to) => {
+                let fees = transfers.iter().map(|t| t.fee).sum::<u64>();
+                Some(coinbase(to, hegemon_runtime::configs::BLOCK_REWARD + fees).map_err(app)?)
+            }
+            None => None,
+        };
+        if let Some((note, ciphertext)) = &coinbase {
+            args.inherent_data
+                .put_data(pallet_shielded_pool::COINBASE_INHERENT_IDENTIFIER, note)
+                .map_err(|e| ClientError::Application(Box::new(e)))?;
+            ciphertexts.push(ciphertext);
+        }
         if !ciphertexts.is_empty() {
             let payload = hegemon_da::items::encode_items(&ciphertexts);
             let encoded =
@@ -227,11 +263,42 @@ where
             target: "hegemon-da",
             "template #{} with {} transfers",
             self.parent_number + 1,
-            ciphertexts.len() / 2
+            transfers.len()
         );
         Ok(Proposal {
             block,
             storage_changes,
         })
     }
+}
+
+/// The author's coinbase note of `value` to `to`, and its ciphertext (which goes last in the
+/// block's DA payload).
+fn coinbase(to: &Address, value: u64) -> Result<(CoinbaseNote, Vec<u8>), String> {
+    let random = || {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map(|()| bytes)
+    };
+    let rseed = random().map_err(|e| format!("no OS randomness: {e}"))?;
+    let note = Note {
+        value: NoteValue::from_u64(value),
+        asset_id: AssetId::NATIVE,
+        recipient: to.recipient(),
+        rseed: Rseed::from_bytes(rseed),
+    };
+    let kem = random().map_err(|e| format!("no OS randomness: {e}"))?;
+    let ciphertext = encrypt_note(&note, &Memo::empty(), to, kem)
+        .map_err(|e| format!("cannot encrypt the coinbase note: {e}"))?
+        .as_bytes()
+        .to_vec();
+    Ok((
+        CoinbaseNote {
+            value,
+            pk_enc_digest: note.recipient.pk_enc_digest.to_bytes(),
+            pk_auth: note.recipient.pk_auth.to_bytes(),
+            rseed,
+            ciphertext_hash: spec::ciphertext_hash(&ciphertext).to_bytes(),
+        },
+        ciphertext,
+    ))
 }

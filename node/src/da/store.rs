@@ -212,7 +212,8 @@ mod tests {
         let proof = served.open(40).unwrap();
         hegemon_da::verify_chunk(encoded.commitment(), &proof).expect("verifies");
         assert_eq!(store.payload(&root).unwrap().unwrap().1, payload);
-        std::fs::remove_dir_all(&dir).unwrap();
+        drop(store); // ParityDb flushes in the background until closed
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -235,7 +236,8 @@ mod tests {
             assert_eq!(store.payload(root).unwrap().is_some(), kept, "block {n}");
             assert_eq!(store.root_of(&[n as u8; 32]).unwrap().is_some(), kept);
         }
-        std::fs::remove_dir_all(&dir).unwrap();
+        drop(store); // ParityDb flushes in the background until closed
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -244,6 +246,7 @@ mod tests {
         let store = DaStore::open(&dir).unwrap();
         assert!(store.encoded(&[9; 32]).unwrap().is_none());
         assert!(store.root_of(&[9; 32]).unwrap().is_none());
-        std::fs::remove_dir_all(&dir).unwrap();
+        drop(store); // ParityDb flushes in the background until closed
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
