@@ -82,6 +82,12 @@ fn wallets_receive_send_refuse_a_double_spend_and_restore() {
     wallet.sync(&client, |_, _| {}).expect("syncs");
     assert_eq!(wallet.balance(), before - 250_000 - fee);
 
+    // History: the two received notes spent, the change unspent.
+    use hegemon_wallet::NoteStatus::{Spent, Unspent};
+    let statuses: Vec<_> = wallet.history().iter().map(|e| e.status).collect();
+    assert_eq!(statuses, [Spent, Spent, Unspent]);
+    assert!(wallet.export_viewing_key().len() > 100);
+
     // A stale copy of Alice's wallet cannot spend the same notes again: its sync sees their
     // nullifiers on chain, and it is left with only the change note.
     let mut stale = Wallet::open(&backup, "pw").unwrap();

@@ -33,6 +33,30 @@ pub struct Wallet {
     keys: SpendingKeys,
 }
 
+/// Where a received note stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteStatus {
+    /// Spendable.
+    Unspent,
+    /// Spent by a transfer this wallet submitted, not yet on chain.
+    Pending,
+    /// Its nullifier is on chain.
+    Spent,
+}
+
+/// One received note, as `history` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// Block it arrived in.
+    pub block: u32,
+    /// Value.
+    pub value: u64,
+    /// The address it was paid to.
+    pub address_index: u32,
+    /// Spent, pending or unspent.
+    pub status: NoteStatus,
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncReport {
@@ -143,6 +167,32 @@ impl Wallet {
     /// The state (read-only).
     pub fn state(&self) -> &WalletState {
         &self.state
+    }
+
+    /// The full viewing key, text-encoded: it sees every incoming and outgoing note but cannot
+    /// spend. Share it only with an auditor you trust.
+    pub fn export_viewing_key(&self) -> Zeroizing<String> {
+        self.keys.full_viewing_key().encode(Network::Test)
+    }
+
+    /// Every note received, oldest first: block, value, and whether it is spent or pending.
+    pub fn history(&self) -> Vec<HistoryEntry> {
+        self.state
+            .notes
+            .iter()
+            .map(|n| HistoryEntry {
+                block: n.block,
+                value: n.value,
+                address_index: n.address_index,
+                status: if n.spent {
+                    NoteStatus::Spent
+                } else if n.pending {
+                    NoteStatus::Pending
+                } else {
+                    NoteStatus::Unspent
+                },
+            })
+            .collect()
     }
 
     /// Unspent native balance.

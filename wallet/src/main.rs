@@ -37,6 +37,10 @@ enum Command {
     Sync,
     /// Print the unspent balance (syncs first).
     Balance,
+    /// List received notes, oldest first (syncs first).
+    History,
+    /// Print the full viewing key (sees all notes, cannot spend).
+    ExportViewingKey,
     /// Pay `--amount` to `--to`: proves locally, submits to the node.
     Send {
         /// The payee's address.
@@ -116,6 +120,20 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
             sync(&mut wallet, &cli.node)?;
             println!("balance: {}", wallet.balance());
+        }
+        Command::History => {
+            let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            sync(&mut wallet, &cli.node)?;
+            for entry in wallet.history() {
+                println!(
+                    "#{:<8} {:>16}  address {:<4} {:?}",
+                    entry.block, entry.value, entry.address_index, entry.status
+                );
+            }
+        }
+        Command::ExportViewingKey => {
+            let wallet = Wallet::open(&cli.wallet, &password()?)?;
+            println!("{}", &*wallet.export_viewing_key());
         }
         Command::Send { to, amount } => {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
