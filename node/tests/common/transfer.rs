@@ -1,6 +1,6 @@
 //! A real shielded transfer on the dev chain: spends two of the dev genesis notes (owned by the
-//! published dev key, derived exactly as `docs/spec/node.md#dev-chain` says) to a fresh
-//! recipient, with real ML-KEM-1024 ciphertexts and a real proof.
+//! published dev key, `hegemon_node::dev`) to a recipient, with real ML-KEM-1024 ciphertexts and
+//! a real proof.
 
 use hegemon_crypto::{
     Address, AssetId, Digest, Memo, Note, NoteValue, Rseed, SpendingKeys, encrypt_note, spec,
@@ -8,32 +8,9 @@ use hegemon_crypto::{
 use hegemon_merkle::NoteFrontier;
 use transaction_circuit::{SpendWitness, TransactionWitness, ValueBalance, prove};
 
-const DEV_NOTES: u32 = 16;
-const DEV_NOTE_VALUE: u64 = 1_000_000_000;
+use hegemon_node::dev::{self, DEV_NOTE_VALUE};
+
 const DEV_CHAIN_ID: &[u8] = b"hegemon-dev";
-
-fn dev_keys() -> SpendingKeys {
-    let mut seed = [0u8; 64];
-    blake3::Hasher::new_derive_key("Hegemon 2026 dev shielded seed v1")
-        .finalize_xof()
-        .fill(&mut seed);
-    SpendingKeys::from_seed(&seed)
-}
-
-fn dev_notes(keys: &SpendingKeys) -> Vec<Note> {
-    let address = keys.full_viewing_key().incoming().address(0);
-    (0..DEV_NOTES)
-        .map(|i| Note {
-            value: NoteValue::from_u64(DEV_NOTE_VALUE),
-            asset_id: AssetId::NATIVE,
-            recipient: address.recipient(),
-            rseed: Rseed::from_bytes(blake3::derive_key(
-                "Hegemon 2026 dev note rseed v1",
-                &i.to_le_bytes(),
-            )),
-        })
-        .collect()
-}
 
 /// A proven transfer: raw bytes, and what `hegemon_submitTransfer` takes.
 pub struct Submission {
@@ -76,8 +53,8 @@ pub fn dev_transfer_variant(spends: [u32; 2], fee: u64, variant: u32) -> Submiss
 
 /// As [`dev_transfer_variant`], paying both outputs to `to`.
 pub fn dev_transfer_to(spends: [u32; 2], fee: u64, variant: u32, to: &Address) -> Submission {
-    let keys = dev_keys();
-    let notes = dev_notes(&keys);
+    let keys = dev::spending_keys();
+    let notes = dev::genesis_notes();
     let mut frontier = NoteFrontier::new();
     let mut witnesses = Vec::new();
     for note in &notes {
