@@ -29,12 +29,23 @@ impl Drop for Node {
     }
 }
 
+/// A free loopback port never handed out before in this process: the OS may reuse a port as
+/// soon as the probing listener closes, and two nodes (or a node's RPC and p2p sockets) must
+/// not be given the same one.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// Where a node keeps its database: a throwaway one, or `--base-path`.
