@@ -8,7 +8,7 @@ use hegemon_crypto::{
 use hegemon_merkle::NoteFrontier;
 use transaction_circuit::{SpendWitness, TransactionWitness, ValueBalance, prove};
 
-use crate::{error::WalletError, state::OwnedNote};
+use crate::{error::WalletError, state::OwnedNote, vault::random};
 
 /// The two unspent native notes to spend for `need`: the two largest. Errors say what is
 /// missing.
@@ -28,12 +28,6 @@ pub fn select(notes: &[OwnedNote], need: u64) -> Result<[usize; 2], WalletError>
         return Err(WalletError::InsufficientFunds { have, need });
     }
     Ok([a, b])
-}
-
-fn random<const N: usize>() -> Result<[u8; N], WalletError> {
-    let mut out = [0u8; N];
-    getrandom::fill(&mut out).map_err(|e| WalletError::Io(format!("no OS randomness: {e}")))?;
-    Ok(out)
 }
 
 fn output(value: u64, to: &Address) -> Result<(Note, Vec<u8>), WalletError> {

@@ -73,7 +73,8 @@ fn derive_key(
     Ok(key)
 }
 
-fn random<const N: usize>() -> Result<[u8; N], WalletError> {
+/// `N` bytes from the OS.
+pub(crate) fn random<const N: usize>() -> Result<[u8; N], WalletError> {
     let mut out = [0u8; N];
     getrandom::fill(&mut out).map_err(|e| WalletError::Io(format!("no OS randomness: {e}")))?;
     Ok(out)
