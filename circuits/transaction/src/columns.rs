@@ -7,7 +7,7 @@
 use alloc::vec::Vec;
 use core::mem::size_of;
 
-use crate::poseidon2_cols::{PARTIAL_ROUNDS, Poseidon2Cols, WIDTH};
+use crate::poseidon2_cols::{NUM_POSEIDON2_COLS, Poseidon2Cols};
 
 /// Bit columns per row: Merkle direction (bit 0), 16-bit range checks, balance carries.
 pub const NUM_BITS: usize = 16;
@@ -50,7 +50,7 @@ pub const NUM_TX_COLS: usize = size_of::<TxCols<u8>>();
 /// Column index of the first Poseidon2 input lane.
 pub const COL_INPUT: usize = 0;
 /// Column index of the first bit column.
-pub const COL_BITS: usize = size_of::<Poseidon2Cols<u8>>();
+pub const COL_BITS: usize = NUM_POSEIDON2_COLS;
 /// Column index of the first register (`nk`); registers run to the end of the row.
 pub const COL_REGISTERS: usize = COL_BITS + NUM_BITS;
 
@@ -72,15 +72,12 @@ impl<T: Copy> TxCols<T> {
     /// Copies a row (of exactly [`NUM_TX_COLS`] values) into its named columns.
     pub fn from_slice(slice: &[T]) -> Self {
         debug_assert_eq!(slice.len(), NUM_TX_COLS);
-        let mut r = Reader { slice, pos: 0 };
-        let perm = Poseidon2Cols {
-            input: r.array(),
-            beginning_full: core::array::from_fn(|_| r.array::<WIDTH>()),
-            partial: r.array::<PARTIAL_ROUNDS>(),
-            ending_full: core::array::from_fn(|_| r.array::<WIDTH>()),
+        let mut r = Reader {
+            slice,
+            pos: NUM_POSEIDON2_COLS,
         };
         Self {
-            perm,
+            perm: Poseidon2Cols::from_slice(slice),
             bits: r.array(),
             nk: r.array(),
             rho: r.array(),
@@ -93,13 +90,7 @@ impl<T: Copy> TxCols<T> {
 
     /// Appends the row's values in column order.
     pub fn write_to(&self, out: &mut Vec<T>) {
-        let p = &self.perm;
-        out.extend_from_slice(&p.input);
-        p.beginning_full
-            .iter()
-            .for_each(|s| out.extend_from_slice(s));
-        out.extend_from_slice(&p.partial);
-        p.ending_full.iter().for_each(|s| out.extend_from_slice(s));
+        self.perm.write_to(out);
         out.extend_from_slice(&self.bits);
         out.extend_from_slice(&self.nk);
         out.extend_from_slice(&self.rho);

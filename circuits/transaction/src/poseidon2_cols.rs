@@ -36,10 +36,40 @@ pub struct Poseidon2Cols<T> {
     pub ending_full: [[T; WIDTH]; HALF_FULL_ROUNDS],
 }
 
+/// Number of columns of one permutation.
+pub const NUM_POSEIDON2_COLS: usize = core::mem::size_of::<Poseidon2Cols<u8>>();
+
 impl<T> Poseidon2Cols<T> {
     /// The permutation output.
     pub fn output(&self) -> &[T; WIDTH] {
         &self.ending_full[HALF_FULL_ROUNDS - 1]
+    }
+}
+
+impl<T: Copy> Poseidon2Cols<T> {
+    /// Reads the first [`NUM_POSEIDON2_COLS`] values of a row, in declaration order.
+    pub fn from_slice(slice: &[T]) -> Self {
+        let lanes = |at: usize| -> [T; WIDTH] { core::array::from_fn(|i| slice[at + i]) };
+        let partial_at = WIDTH * (1 + HALF_FULL_ROUNDS);
+        let ending_at = partial_at + PARTIAL_ROUNDS;
+        Self {
+            input: lanes(0),
+            beginning_full: core::array::from_fn(|r| lanes(WIDTH * (1 + r))),
+            partial: core::array::from_fn(|i| slice[partial_at + i]),
+            ending_full: core::array::from_fn(|r| lanes(ending_at + WIDTH * r)),
+        }
+    }
+
+    /// Appends the values in declaration order.
+    pub fn write_to(&self, out: &mut alloc::vec::Vec<T>) {
+        out.extend_from_slice(&self.input);
+        self.beginning_full
+            .iter()
+            .for_each(|s| out.extend_from_slice(s));
+        out.extend_from_slice(&self.partial);
+        self.ending_full
+            .iter()
+            .for_each(|s| out.extend_from_slice(s));
     }
 }
 

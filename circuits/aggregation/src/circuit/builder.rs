@@ -1,0 +1,247 @@
+//! Writing circuits: allocate wires, record operations, connect wires, compile.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use p3_field::{PrimeCharacteristicRing, PrimeField32};
+
+use super::{AluOp, Circuit, Op, PermOp, Solve, Wire};
+use crate::field::{Ext, Val};
+use crate::tables::poseidon2::WIDTH;
+
+/// Records a circuit. Wires are cheap; [`connect`](Self::connect) merges two wires into one.
+#[derive(Debug, Default)]
+pub struct CircuitBuilder {
+    /// Union–find parent of every wire.
+    parent: Vec<u32>,
+    ops: Vec<Op>,
+    /// One wire per distinct constant.
+    constants: BTreeMap<[u32; 5], Wire>,
+    num_public: usize,
+    num_private: usize,
+}
+
+impl CircuitBuilder {
+    /// An empty circuit.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn fresh(&mut self) -> Wire {
+        let index = u32::try_from(self.parent.len())
+            .unwrap_or_else(|_| unreachable!("a circuit never has 2^32 wires"));
+        self.parent.push(index);
+        Wire(index)
+    }
+
+    /// The wire holding the constant `value` (one wire per distinct constant).
+    pub fn constant(&mut self, value: Ext) -> Wire {
+        let key = crate::field::coefficients(value).map(|c| c.as_canonical_u32());
+        if let Some(&w) = self.constants.get(&key) {
+            return w;
+        }
+        let w = self.fresh();
+        self.ops.push(Op::Const(w, value));
+        self.constants.insert(key, w);
+        w
+    }
+
+    /// A base-field constant.
+    pub fn constant_base(&mut self, value: Val) -> Wire {
+        self.constant(Ext::from(value))
+    }
+
+    /// The constant zero.
+    pub fn zero(&mut self) -> Wire {
+        self.constant(Ext::ZERO)
+    }
+
+    /// The constant one.
+    pub fn one(&mut self) -> Wire {
+        self.constant(Ext::ONE)
+    }
+
+    /// A new public input (a base-field element).
+    pub fn public_input(&mut self) -> Wire {
+        let w = self.fresh();
+        self.ops.push(Op::Public(w, self.num_public));
+        self.num_public += 1;
+        w
+    }
+
+    /// A new private input (any extension element).
+    pub fn private_input(&mut self) -> Wire {
+        let w = self.fresh();
+        self.ops.push(Op::Private(w, self.num_private));
+        self.num_private += 1;
+        w
+    }
+
+    fn alu(&mut self, wires: [Wire; 4], solve: Solve) {
+        self.ops.push(Op::Alu(AluOp { wires, solve }));
+    }
+
+    /// `a · b + c`.
+    pub fn mul_add(&mut self, a: Wire, b: Wire, c: Wire) -> Wire {
+        let d = self.fresh();
+        self.alu([a, b, c, d], Solve::D);
+        d
+    }
+
+    /// `a · b`.
+    pub fn mul(&mut self, a: Wire, b: Wire) -> Wire {
+        let zero = self.zero();
+        self.mul_add(a, b, zero)
+    }
+
+    /// `a + b`.
+    pub fn add(&mut self, a: Wire, b: Wire) -> Wire {
+        let one = self.one();
+        self.mul_add(a, one, b)
+    }
+
+    /// `a − b`, as the row `b · 1 + (a − b) = a`.
+    pub fn sub(&mut self, a: Wire, b: Wire) -> Wire {
+        let one = self.one();
+        let c = self.fresh();
+        self.alu([b, one, c, a], Solve::C);
+        c
+    }
+
+    /// `a / b`, as the row `b · (a / b) + 0 = a`. Running fails if `b = 0`.
+    pub fn div(&mut self, a: Wire, b: Wire) -> Wire {
+        let zero = self.zero();
+        let q = self.fresh();
+        self.alu([b, q, zero, a], Solve::B);
+        q
+    }
+
+    /// `1 / a`. Running fails if `a = 0`.
+    pub fn inverse(&mut self, a: Wire) -> Wire {
+        let one = self.one();
+        self.div(one, a)
+    }
+
+    /// `a · b + c = d`, with every wire already defined.
+    pub fn assert_mul_add(&mut self, a: Wire, b: Wire, c: Wire, d: Wire) {
+        self.alu([a, b, c, d], Solve::D);
+    }
+
+    /// `b ∈ {0, 1}`, as the row `b · b + 0 = b`.
+    pub fn assert_bool(&mut self, b: Wire) {
+        let zero = self.zero();
+        self.assert_mul_add(b, b, zero, b);
+    }
+
+    /// `b ? x : y`, i.e. `b · (x − y) + y`. `b` must be boolean.
+    pub fn select(&mut self, b: Wire, x: Wire, y: Wire) -> Wire {
+        let diff = self.sub(x, y);
+        self.mul_add(b, diff, y)
+    }
+
+    /// Makes `a` and `b` the same wire: the witness must give them the same value.
+    pub fn connect(&mut self, a: Wire, b: Wire) {
+        let (ra, rb) = (self.find(a.0), self.find(b.0));
+        if ra != rb {
+            // The smaller index stays the representative, so constants keep their wires.
+            let (keep, merge) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[merge as usize] = keep;
+        }
+    }
+
+    /// `a = 0`.
+    pub fn assert_zero(&mut self, a: Wire) {
+        let zero = self.zero();
+        self.connect(a, zero);
+    }
+
+    /// One Poseidon2 permutation of base-field lanes.
+    pub fn permute(&mut self, input: [Wire; WIDTH]) -> [Wire; WIDTH] {
+        let output = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::Perm(PermOp { input, output }));
+        output
+    }
+
+    /// The `n` low bits of a base-field wire, least significant first, each constrained boolean
+    /// and recomposed; the high part is returned as a wire so callers decide its range.
+    /// Returns `(bits, high)` with `input = Σ bits[i]·2^i + high·2^n`.
+    pub fn split_low_bits(&mut self, input: Wire, n: usize) -> (Vec<Wire>, Wire) {
+        let (bits, high) = self.bits_hint(input, n);
+        self.assert_split(input, &bits, high);
+        (bits, high)
+    }
+
+    /// Unconstrained: wires the runner fills with the low `n` bits of `input` and the rest.
+    pub fn bits_hint(&mut self, input: Wire, n: usize) -> (Vec<Wire>, Wire) {
+        let bits: Vec<Wire> = (0..n).map(|_| self.fresh()).collect();
+        let high = self.fresh();
+        let mut all = bits.clone();
+        all.push(high);
+        self.ops.push(Op::Bits { input, bits: all });
+        (bits, high)
+    }
+
+    /// Constrains `bits` boolean and `input = Σ bits[i]·2^i + high·2^n`.
+    pub fn assert_split(&mut self, input: Wire, bits: &[Wire], high: Wire) {
+        let two = self.constant_base(Val::TWO);
+        let mut acc = high;
+        for &bit in bits.iter().rev() {
+            self.assert_bool(bit);
+            acc = self.mul_add(acc, two, bit);
+        }
+        self.connect(acc, input);
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let grand = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = grand;
+            x = grand;
+        }
+        x
+    }
+
+    /// Compiles the circuit: connected wires become one, indices become dense.
+    pub fn build(mut self) -> Circuit {
+        let n = self.parent.len();
+        let mut dense = alloc::vec![u32::MAX; n];
+        let mut num_wires = 0u32;
+        for w in 0..n {
+            let root = self.find(w as u32) as usize;
+            if dense[root] == u32::MAX {
+                dense[root] = num_wires;
+                num_wires += 1;
+            }
+            dense[w] = dense[root];
+        }
+        let map = |w: Wire| Wire(dense[w.index()]);
+        let ops = self
+            .ops
+            .into_iter()
+            .map(|op| match op {
+                Op::Const(w, c) => Op::Const(map(w), c),
+                Op::Public(w, j) => Op::Public(map(w), j),
+                Op::Private(w, j) => Op::Private(map(w), j),
+                Op::Alu(AluOp { wires, solve }) => Op::Alu(AluOp {
+                    wires: wires.map(map),
+                    solve,
+                }),
+                Op::Perm(PermOp { input, output }) => Op::Perm(PermOp {
+                    input: input.map(map),
+                    output: output.map(map),
+                }),
+                Op::Bits { input, bits } => Op::Bits {
+                    input: map(input),
+                    bits: bits.into_iter().map(map).collect(),
+                },
+            })
+            .collect();
+        Circuit {
+            slots: dense,
+            num_wires: num_wires as usize,
+            num_public: self.num_public,
+            num_private: self.num_private,
+            ops,
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The circuit model: a fixed list of operations over wires that each hold one element of the
+//! challenge field (KoalaBear⁵).
+//!
+//! A circuit is written once with [`CircuitBuilder`] and compiled into a [`Circuit`]: the same
+//! list of operations for every witness, so the STARK tables' index columns are preprocessed and
+//! a prover cannot rewire anything. Running a circuit ([`Circuit::run`]) computes every wire and
+//! checks every operation; the tables ([`crate::tables`]) then prove the same checks.
+//!
+//! Everything is an extension element on purpose: the recursive verifier does most of its work
+//! in the extension (openings, FRI folds, constraint evaluation), base values are extension
+//! values with four zero coefficients, and one uniform wire bus keeps the tables simple.
+//! The layout is specified in `docs/spec/aggregation.md`.
+
+mod builder;
+mod run;
+
+pub use builder::CircuitBuilder;
+pub use run::{RunError, Witness};
+
+use alloc::vec::Vec;
+
+use hegemon_crypto::poseidon2::{DIGEST_ELEMS, hash_elements};
+use hegemon_crypto::spec::domain;
+use p3_field::PrimeCharacteristicRing;
+
+use crate::field::{Ext, Val};
+use crate::tables::poseidon2::WIDTH;
+
+/// First element of an aggregation circuit's identity, telling it apart from the transaction
+/// circuit's (which starts with its version number, 1).
+const AGGREGATION_CIRCUIT_TAG: u32 = 0x4147_0001;
+
+/// A wire, as the builder hands it out. Compiling maps every wire to its class of connected
+/// wires ([`Circuit::slot`]); the tables and the witness work on those slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Wire(pub(crate) u32);
+
+impl Wire {
+    /// The wire's index in the witness.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Which position of an ALU row the runner computes; the row's constraint is the same
+/// (`a · b + c = d`) whichever it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Solve {
+    /// `d = a · b + c`.
+    D,
+    /// `c = d − a · b` (subtraction).
+    C,
+    /// `b = (d − c) / a` (division; fails if `a = 0`).
+    B,
+}
+
+/// One ALU row: `a · b + c = d` in the extension field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AluOp {
+    /// The four wires, in constraint order `a · b + c = d`.
+    pub wires: [Wire; 4],
+    /// Which wire the runner computes.
+    pub solve: Solve,
+}
+
+/// One Poseidon2 permutation row: `output = permute(input)` on base-field lanes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PermOp {
+    /// Input lanes.
+    pub input: [Wire; WIDTH],
+    /// Output lanes.
+    pub output: [Wire; WIDTH],
+}
+
+/// How a wire gets its value when the circuit runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// A constant, fixed by the circuit (preprocessed in the witness table).
+    Const(Wire, Ext),
+    /// The `j`-th public input (a base-field element, bound by the public table).
+    Public(Wire, usize),
+    /// The `j`-th private input (any extension element; constrained only by its uses).
+    Private(Wire, usize),
+    /// A constrained ALU row.
+    Alu(AluOp),
+    /// A constrained Poseidon2 permutation.
+    Perm(PermOp),
+    /// Witness hint, unconstrained: the little-endian bits of a base-field wire's canonical
+    /// value. Gadgets constrain the bits themselves.
+    Bits {
+        /// The decomposed wire.
+        input: Wire,
+        /// Its bits, least significant first.
+        bits: Vec<Wire>,
+    },
+}
+
+/// A compiled circuit: its operations, in execution order, over canonical wires.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Circuit {
+    /// The slot of every builder wire (connected wires share one).
+    pub(crate) slots: Vec<u32>,
+    pub(crate) num_wires: usize,
+    pub(crate) num_public: usize,
+    pub(crate) num_private: usize,
+    pub(crate) ops: Vec<Op>,
+}
+
+impl Circuit {
+    /// The slot (witness-table row) of a builder wire.
+    pub fn slot(&self, w: Wire) -> Wire {
+        Wire(self.slots[w.index()])
+    }
+
+    /// Number of slots (distinct wires after connecting).
+    pub fn num_wires(&self) -> usize {
+        self.num_wires
+    }
+
+    /// Number of public inputs.
+    pub fn num_public(&self) -> usize {
+        self.num_public
+    }
+
+    /// Number of private inputs.
+    pub fn num_private(&self) -> usize {
+        self.num_private
+    }
+
+    /// The operations, in execution order.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// The ALU rows, in order.
+    pub fn alu_ops(&self) -> impl Iterator<Item = &AluOp> {
+        self.ops.iter().filter_map(|op| match op {
+            Op::Alu(alu) => Some(alu),
+            _ => None,
+        })
+    }
+
+    /// The permutation rows, in order.
+    pub fn perm_ops(&self) -> impl Iterator<Item = &PermOp> {
+        self.ops.iter().filter_map(|op| match op {
+            Op::Perm(perm) => Some(perm),
+            _ => None,
+        })
+    }
+
+    /// The wire of each public input, in order.
+    pub fn public_wires(&self) -> Vec<Wire> {
+        let mut wires = alloc::vec![Wire(0); self.num_public];
+        for op in &self.ops {
+            if let Op::Public(w, j) = op {
+                wires[*j] = *w;
+            }
+        }
+        wires
+    }
+
+    /// The circuit's identity: every operation hashed under the circuit-id domain. The proof's
+    /// transcript starts with it.
+    pub fn digest(&self) -> [Val; DIGEST_ELEMS] {
+        let mut input = alloc::vec![
+            Val::from_u32(AGGREGATION_CIRCUIT_TAG),
+            Val::from_usize(self.num_wires),
+            Val::from_usize(self.num_public),
+            Val::from_usize(self.num_private),
+        ];
+        let wire = |w: &Wire| Val::from_u32(w.0);
+        for op in &self.ops {
+            match op {
+                Op::Const(w, c) => {
+                    input.extend([Val::ONE, wire(w)]);
+                    input.extend(crate::field::coefficients(*c));
+                }
+                Op::Public(w, j) => input.extend([Val::TWO, wire(w), Val::from_usize(*j)]),
+                Op::Private(w, j) => {
+                    input.extend([Val::from_u8(3), wire(w), Val::from_usize(*j)]);
+                }
+                Op::Alu(AluOp { wires, solve }) => {
+                    input.push(Val::from_u8(4));
+                    input.extend(wires.iter().map(wire));
+                    input.push(Val::from_u8(*solve as u8));
+                }
+                Op::Perm(PermOp {
+                    input: i,
+                    output: o,
+                }) => {
+                    input.push(Val::from_u8(5));
+                    input.extend(i.iter().chain(o).map(wire));
+                }
+                Op::Bits { input: w, bits } => {
+                    input.extend([Val::from_u8(6), wire(w), Val::from_usize(bits.len())]);
+                    input.extend(bits.iter().map(wire));
+                }
+            }
+        }
+        *hash_elements(domain::CIRCUIT_ID, &input).elements()
+    }
+
+    /// The constant of each wire that has one.
+    pub fn constants(&self) -> impl Iterator<Item = (Wire, Ext)> + '_ {
+        self.ops.iter().filter_map(|op| match op {
+            Op::Const(w, c) => Some((*w, *c)),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,74 @@
+//! The STARK configuration of aggregation proofs: KoalaBear⁵, Poseidon2-24 Merkle commitments
+//! and a duplex challenger like the transaction proof, but without zero knowledge. Aggregators
+//! see only proofs and public inputs, so there is nothing to hide, and plain commitments are
+//! cheaper to verify recursively.
+
+use p3_challenger::{CanObserve, DuplexChallenger};
+use p3_commit::ExtensionMmcs;
+use p3_dft::Radix2DitParallel;
+use p3_field::Field;
+use p3_fri::{FriParameters, TwoAdicFriPcs};
+use p3_koala_bear::default_koalabear_poseidon2_24;
+use p3_merkle_tree::MerkleTreeMmcs;
+use p3_symmetric::{PaddingFreeSponge, TruncatedPermutation};
+use p3_uni_stark::StarkConfig;
+use transaction_circuit::config::Perm;
+
+use crate::field::{Ext, Val};
+
+type Hash = PaddingFreeSponge<Perm, 24, 12, 12>;
+type Compress = TruncatedPermutation<Perm, 2, 12, 24>;
+/// The Merkle commitment of base-field matrices (plain, not hiding).
+pub type ValMmcs =
+    MerkleTreeMmcs<<Val as Field>::Packing, <Val as Field>::Packing, Hash, Compress, 2, 12>;
+type ChallengeMmcs = ExtensionMmcs<Val, Ext, ValMmcs>;
+type Dft = Radix2DitParallel<Val>;
+type Pcs = TwoAdicFriPcs<Val, Dft, ValMmcs, ChallengeMmcs>;
+/// The Fiat–Shamir challenger, pre-seeded with the circuit's digest.
+pub type Challenger = DuplexChallenger<Val, Perm, 24, 12>;
+/// The aggregation STARK configuration.
+pub type AggregationConfig = StarkConfig<Pcs, Ext, Challenger>;
+
+/// `log2` of the FRI blowup.
+pub const LOG_BLOWUP: usize = 3;
+/// FRI queries.
+pub const NUM_QUERIES: usize = 38;
+/// Proof-of-work bits before query sampling.
+pub const QUERY_POW_BITS: usize = 16;
+/// Largest FRI folding arity (`2^3`).
+pub const MAX_LOG_ARITY: usize = 3;
+/// `log2` of the final FRI polynomial's length.
+pub const LOG_FINAL_POLY_LEN: usize = 2;
+/// Merkle cap height.
+pub const CAP_HEIGHT: usize = 0;
+
+/// The FRI parameters over any MMCS (the security estimate uses `()`).
+pub fn fri_parameters<M>(mmcs: M) -> FriParameters<M> {
+    FriParameters {
+        log_blowup: LOG_BLOWUP,
+        log_final_poly_len: LOG_FINAL_POLY_LEN,
+        max_log_arity: MAX_LOG_ARITY,
+        num_queries: NUM_QUERIES,
+        batch_proof_of_work_bits: 0,
+        commit_proof_of_work_bits: 0,
+        query_proof_of_work_bits: QUERY_POW_BITS,
+        mmcs,
+    }
+}
+
+/// The commitment scheme with a cap of `2^cap_height` digests.
+pub fn val_mmcs(cap_height: usize) -> ValMmcs {
+    let perm = default_koalabear_poseidon2_24();
+    ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm), cap_height)
+}
+
+/// The configuration for one circuit: its digest is absorbed before anything else, so a proof
+/// for one circuit never verifies as a proof for another.
+pub fn stark_config(circuit_digest: &[Val]) -> AggregationConfig {
+    let val_mmcs = val_mmcs(CAP_HEIGHT);
+    let fri = fri_parameters(ChallengeMmcs::new(val_mmcs.clone()));
+    let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
+    let mut challenger = Challenger::new(default_koalabear_poseidon2_24());
+    challenger.observe_slice(circuit_digest);
+    AggregationConfig::new(pcs, challenger)
+}

@@ -1,0 +1,7 @@
+//! Pieces of the recursive verifier, written against [`CircuitBuilder`](crate::CircuitBuilder).
+//! Each gadget computes exactly what its native counterpart in Plonky3 computes; the tests run
+//! both on the same data.
+
+pub mod challenger;
+pub mod hash;
+pub mod merkle;

@@ -1,0 +1,25 @@
+//! Recursive aggregation of Hegemon transaction proofs.
+//!
+//! The recursive verifier is written as a [`circuit`] (a fixed list of extension-field
+//! multiply–adds and Poseidon2 permutations over wires) and proven with a multi-table STARK
+//! ([`tables`], [`proof`]) whose tables share one LogUp bus of wires. [`gadgets`] hold the
+//! verifier's pieces written against the circuit builder. The design, milestones and costs are
+//! in `.agent/AGGREGATION_EXECPLAN.md`; the circuit and table layout in
+//! `docs/spec/aggregation.md`.
+#![no_std]
+#![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod circuit;
+pub mod config;
+pub mod field;
+pub mod gadgets;
+pub mod proof;
+pub mod security;
+pub mod tables;
+
+pub use circuit::{Circuit, CircuitBuilder, RunError, Wire, Witness};
+pub use proof::{CircuitKey, CircuitProof, DecodeError, ProveError, VerifyError};

@@ -1,0 +1,323 @@
+//! Proving and verifying a circuit run with one multi-table (batch) STARK proof.
+
+use alloc::vec::Vec;
+
+use p3_batch_stark::{
+    BatchProof, CommonData, ProverData, StarkInstance, prove_batch, verify_batch,
+};
+
+use p3_matrix::dense::RowMajorMatrix;
+
+use crate::circuit::{Circuit, RunError};
+use crate::config::{AggregationConfig, stark_config};
+use crate::field::{Ext, Val};
+use crate::security::{MIN_CONJECTURED_SECURITY_BITS, SecurityReport, security_report};
+use crate::tables::{Table, tables};
+
+/// Everything needed to prove and verify one circuit: its tables and their preprocessed
+/// commitment. Built once per circuit.
+pub struct CircuitKey {
+    circuit: Circuit,
+    tables: Vec<Table>,
+    log_heights: Vec<usize>,
+    config: AggregationConfig,
+    prover_data: ProverData<AggregationConfig>,
+    security: SecurityReport,
+}
+
+/// A proof that a circuit runs with the given public inputs.
+pub struct CircuitProof {
+    pub(crate) inner: BatchProof<AggregationConfig>,
+}
+
+/// A proof that cannot be decoded.
+#[derive(Debug, thiserror::Error)]
+#[error("malformed aggregation proof: {0}")]
+pub struct DecodeError(postcard::Error);
+
+impl core::fmt::Debug for CircuitProof {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CircuitProof")
+            .field("log_heights", &self.inner.degree_bits)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CircuitProof {
+    /// The proof's canonical encoding (postcard).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(&self.inner)
+            .unwrap_or_else(|e| unreachable!("encoding into memory cannot fail: {e}"))
+    }
+
+    /// Decodes a proof; anything that is not exactly one encoded proof is an error.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let (inner, rest) = postcard::take_from_bytes(bytes).map_err(DecodeError)?;
+        if !rest.is_empty() {
+            return Err(DecodeError(postcard::Error::DeserializeUnexpectedEnd));
+        }
+        Ok(Self { inner })
+    }
+}
+
+/// Why proving failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    /// The inputs do not satisfy the circuit.
+    #[error("the inputs do not satisfy the circuit: {0}")]
+    Unsatisfied(#[from] RunError),
+    /// The STARK prover failed (a bug: a satisfying witness always proves).
+    #[error("the STARK prover failed: {0}")]
+    Prover(alloc::string::String),
+}
+
+/// Why a proof was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The proof's shape is not this circuit's.
+    #[error("the proof's table heights {got:?} are not the circuit's {expected:?}")]
+    Shape {
+        /// The circuit's `log2` table heights.
+        expected: Vec<usize>,
+        /// The proof's.
+        got: Vec<usize>,
+    },
+    /// The wrong number of public inputs.
+    #[error("the circuit has {expected} public inputs, {got} were given")]
+    PublicCount {
+        /// What the circuit has.
+        expected: usize,
+        /// What was given.
+        got: usize,
+    },
+    /// The STARK verifier rejected the proof.
+    #[error("the proof does not verify: {0}")]
+    Invalid(alloc::string::String),
+}
+
+impl CircuitKey {
+    /// Builds the tables of `circuit` and commits to their preprocessed columns.
+    ///
+    /// # Panics
+    /// If proofs of this circuit would fall below [`MIN_CONJECTURED_SECURITY_BITS`]: circuits are
+    /// fixed in code, so that is a bug to catch in tests, never a runtime condition.
+    pub fn new(circuit: Circuit) -> Self {
+        let tables = tables(&circuit);
+        let security = security_report(&tables);
+        assert!(
+            security.conjectured_bits >= MIN_CONJECTURED_SECURITY_BITS as f64,
+            "aggregation proofs of this circuit have {:.1} conjectured bits, below {}",
+            security.conjectured_bits,
+            MIN_CONJECTURED_SECURITY_BITS
+        );
+        let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
+        let config = stark_config(&circuit.digest());
+        let prover_data = ProverData::from_airs_and_degrees(&config, &tables, &log_heights)
+            .unwrap_or_else(|e| unreachable!("committing preprocessed columns cannot fail: {e:?}"));
+        Self {
+            circuit,
+            tables,
+            log_heights,
+            config,
+            prover_data,
+            security,
+        }
+    }
+
+    /// The security of this circuit's proofs.
+    pub fn security(&self) -> SecurityReport {
+        self.security
+    }
+
+    /// The circuit.
+    pub fn circuit(&self) -> &Circuit {
+        &self.circuit
+    }
+
+    /// `log2` of each table's height, in proof order.
+    pub fn log_heights(&self) -> &[usize] {
+        &self.log_heights
+    }
+
+    fn common(&self) -> &CommonData<AggregationConfig> {
+        &self.prover_data.common
+    }
+
+    /// Runs the circuit and proves the run.
+    pub fn prove(&self, public: &[Val], private: &[Ext]) -> Result<CircuitProof, ProveError> {
+        let witness = self.circuit.run(public, private)?;
+        let traces: Vec<_> = self
+            .tables
+            .iter()
+            .map(|t| t.trace(&self.circuit, &witness))
+            .collect();
+        self.prove_traces(&traces, public)
+    }
+
+    fn prove_traces(
+        &self,
+        traces: &[RowMajorMatrix<Val>],
+        public: &[Val],
+    ) -> Result<CircuitProof, ProveError> {
+        let public_values = self.public_values(public);
+        let instances: Vec<StarkInstance<'_, AggregationConfig, Table>> = self
+            .tables
+            .iter()
+            .zip(traces)
+            .zip(public_values)
+            .map(|((air, trace), public_values)| StarkInstance {
+                air,
+                trace,
+                public_values,
+            })
+            .collect();
+        let inner = prove_batch(&self.config, &instances, &self.prover_data)
+            .map_err(|e| ProveError::Prover(alloc::format!("{e:?}")))?;
+        Ok(CircuitProof { inner })
+    }
+
+    /// Verifies that the circuit runs with these public inputs.
+    pub fn verify(&self, proof: &CircuitProof, public: &[Val]) -> Result<(), VerifyError> {
+        if public.len() != self.circuit.num_public() {
+            return Err(VerifyError::PublicCount {
+                expected: self.circuit.num_public(),
+                got: public.len(),
+            });
+        }
+        if proof.inner.degree_bits != self.log_heights {
+            return Err(VerifyError::Shape {
+                expected: self.log_heights.clone(),
+                got: proof.inner.degree_bits.clone(),
+            });
+        }
+        verify_batch(
+            &self.config,
+            &self.tables,
+            &proof.inner,
+            &self.public_values(public),
+            self.common(),
+        )
+        .map_err(|e| VerifyError::Invalid(alloc::format!("{e:?}")))
+    }
+
+    /// Each table's public values: the public table carries the circuit's, the others none.
+    fn public_values(&self, public: &[Val]) -> Vec<Vec<Val>> {
+        self.tables
+            .iter()
+            .map(|t| match t {
+                Table::Public(_) => public.to_vec(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use p3_field::PrimeCharacteristicRing;
+    use p3_matrix::Matrix;
+
+    use super::*;
+    use crate::CircuitBuilder;
+
+    /// `x · y + x = z` (public `z`), plus a permutation of `(x, y, 0, …)` whose first lane is
+    /// public: every table has a row.
+    fn key() -> (CircuitKey, Vec<Val>, Vec<Ext>) {
+        let mut b = CircuitBuilder::new();
+        let z = b.public_input();
+        let lane = b.public_input();
+        let x = b.private_input();
+        let y = b.private_input();
+        let d = b.mul_add(x, y, x);
+        b.connect(d, z);
+        let zero = b.zero();
+        let mut state = [zero; 24];
+        state[0] = x;
+        state[1] = y;
+        let out = b.permute(state);
+        b.connect(out[0], lane);
+        let (x, y) = (Val::from_u32(6), Val::from_u32(7));
+        let mut state = [Val::ZERO; 24];
+        state[0] = x;
+        state[1] = y;
+        crate::field::permute(&mut state);
+        let public = alloc::vec![x * y + x, state[0]];
+        (
+            CircuitKey::new(b.build()),
+            public,
+            alloc::vec![x.into(), y.into()],
+        )
+    }
+
+    /// A tampered trace proves (the batch prover runs without its debug self-checks, see the
+    /// workspace profile) and the verifier rejects the proof.
+    fn assert_rejected(key: &CircuitKey, traces: &[RowMajorMatrix<Val>], public: &[Val]) {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            key.prove_traces(traces, public)
+        }));
+        match outcome {
+            Ok(Ok(proof)) => assert!(
+                key.verify(&proof, public).is_err(),
+                "a tampered trace verified"
+            ),
+            Ok(Err(e)) => std::println!("prover refused: {e}"),
+            Err(_) => std::println!("prover panicked"),
+        }
+    }
+
+    #[test]
+    fn honest_traces_prove_and_meet_the_security_floor() {
+        let (key, public, private) = key();
+        let proof = key.prove(&public, &private).expect("proves");
+        key.verify(&proof, &public).expect("verifies");
+        assert!(key.security().conjectured_bits >= 128.0);
+        assert!(key.security().logup_bits >= 128.0);
+    }
+
+    /// Every table, attacked in its value columns and its bookkeeping.
+    #[test]
+    fn tampered_traces_do_not_verify() {
+        let (key, public, private) = key();
+        let witness = key.circuit.run(&public, &private).expect("runs");
+        let honest: Vec<RowMajorMatrix<Val>> = key
+            .tables
+            .iter()
+            .map(|t| t.trace(&key.circuit, &witness))
+            .collect();
+        // (table, row, column) cells to perturb.
+        let mut cells = alloc::vec::Vec::new();
+        for (t, table) in key.tables.iter().enumerate() {
+            let width = honest[t].width();
+            match table {
+                // A wire value, and a use count.
+                Table::Witness(_) => cells.extend([(t, 2, 0), (t, 2, width - 1)]),
+                Table::Public(_) => cells.push((t, 0, 1)),
+                // Each operand of the multiply–add.
+                Table::Alu(_) => cells.extend([(t, 0, 0), (t, 0, 7), (t, 0, 12), (t, 0, 19)]),
+                // An input lane, an S-box column and an output lane.
+                Table::Poseidon2(_) => cells.extend([(t, 0, 1), (t, 0, 130), (t, 0, width - 3)]),
+            }
+        }
+        for (t, row, col) in cells {
+            let mut traces = honest.clone();
+            let width = traces[t].width();
+            traces[t].values[row * width + col] += Val::ONE;
+            assert_rejected(&key, &traces, &public);
+        }
+        // A consistent change of one wire's value in both the witness and the ALU tables still
+        // breaks the multiply–add (wire 0 is the constant zero, so use the ALU's `x`).
+        let alu = key
+            .tables
+            .iter()
+            .position(|t| matches!(t, Table::Alu(_)))
+            .expect("alu");
+        let x_wire = key.circuit.alu_ops().next().expect("one row").wires[0].index();
+        let mut traces = honest.clone();
+        let w = traces[0].width();
+        traces[0].values[x_wire * w] += Val::ONE;
+        traces[alu].values[0] += Val::ONE;
+        assert_rejected(&key, &traces, &public);
+    }
+}

@@ -1,0 +1,207 @@
+//! The STARK tables that prove a circuit run, connected by one LogUp bus of wires.
+//!
+//! Every table row that reads or writes wire `i` with value `v` queries the tuple
+//! `(i, v₀, …, v₄)` on the [`WIRE_BUS`]; the [`witness`] table provides each tuple once per
+//! query. Because the witness table holds exactly one row per index, every use of a wire sees the
+//! same value. The index columns of every table are preprocessed from the [`Circuit`], so the
+//! wiring is fixed by the verifier, never chosen by the prover.
+//!
+//! - [`witness`]: one row per wire: its value, how often it is used, and its constant if any.
+//! - [`public`]: binds the public-input wires to the proof's public values.
+//! - [`alu`]: one row per `a · b + c = d` in the extension field.
+//! - [`poseidon2`]: one row per permutation of base-field lanes.
+
+pub mod alu;
+pub mod poseidon2;
+pub mod public;
+pub mod witness;
+
+use alloc::vec::Vec;
+
+use p3_air::{Air, AirBuilder, BaseAir};
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::{Count, InteractionBuilder, LookupBus};
+use p3_matrix::dense::RowMajorMatrix;
+
+use crate::circuit::{Circuit, Witness};
+use crate::field::{EXT_DEGREE, Val};
+
+/// The bus on which every table reads wires.
+pub const WIRE_BUS: &str = "wire";
+
+/// No table is shorter than this, so the smallest circuits still fit the FRI parameters.
+pub const MIN_LOG_HEIGHT: usize = 4;
+
+/// The trace height for `rows` used rows.
+pub(crate) fn height_for(rows: usize) -> usize {
+    rows.next_power_of_two().max(1 << MIN_LOG_HEIGHT)
+}
+
+/// Queries `(index, value)` on the wire bus when `active` is one.
+pub(crate) fn read_wire<AB: InteractionBuilder<F = Val>>(
+    builder: &mut AB,
+    index: AB::Expr,
+    value: [AB::Expr; EXT_DEGREE],
+    active: AB::Expr,
+) {
+    let mut key = Vec::with_capacity(1 + EXT_DEGREE);
+    key.push(index);
+    key.extend(value);
+    LookupBus::new(WIRE_BUS).lookup_key(builder, key, Count::bounded(active, 1));
+}
+
+/// Queries a base-field wire: the four high coefficients are zero.
+pub(crate) fn read_base_wire<AB: InteractionBuilder<F = Val>>(
+    builder: &mut AB,
+    index: AB::Expr,
+    value: AB::Expr,
+    active: AB::Expr,
+) {
+    let value = core::array::from_fn(|k| {
+        if k == 0 {
+            value.clone()
+        } else {
+            AB::Expr::ZERO
+        }
+    });
+    read_wire(builder, index, value, active);
+}
+
+/// One table of a circuit's proof.
+#[derive(Clone, Debug)]
+pub enum Table {
+    /// Wire values.
+    Witness(witness::WitnessTable),
+    /// Public inputs.
+    Public(public::PublicTable),
+    /// Extension-field multiply–add.
+    Alu(alu::AluTable),
+    /// Poseidon2 permutations.
+    Poseidon2(poseidon2::Poseidon2Table),
+}
+
+/// The tables of a circuit, in proof order. A table is left out when the circuit has no row for
+/// it (the witness table is always there).
+pub fn tables(circuit: &Circuit) -> Vec<Table> {
+    let mut tables = alloc::vec![Table::Witness(witness::WitnessTable::new(circuit))];
+    if circuit.num_public() > 0 {
+        tables.push(Table::Public(public::PublicTable::new(circuit)));
+    }
+    if circuit.alu_ops().next().is_some() {
+        tables.push(Table::Alu(alu::AluTable::new(circuit)));
+    }
+    if circuit.perm_ops().next().is_some() {
+        tables.push(Table::Poseidon2(poseidon2::Poseidon2Table::new(circuit)));
+    }
+    tables
+}
+
+impl Table {
+    /// The table's main trace for a witness of its circuit.
+    pub fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
+        match self {
+            Self::Witness(t) => t.trace(circuit, witness),
+            Self::Public(t) => t.trace(witness),
+            Self::Alu(t) => t.trace(circuit, witness),
+            Self::Poseidon2(t) => t.trace(circuit, witness),
+        }
+    }
+
+    /// The public values this table's instance carries.
+    pub fn public_values(&self, witness: &Witness) -> Vec<Val> {
+        match self {
+            Self::Public(_) => witness.public().to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `log2` of the trace height.
+    pub fn log_height(&self) -> usize {
+        let height = match self {
+            Self::Witness(t) => t.height(),
+            Self::Public(t) => t.height(),
+            Self::Alu(t) => t.height(),
+            Self::Poseidon2(t) => t.height(),
+        };
+        height.trailing_zeros() as usize
+    }
+}
+
+macro_rules! dispatch {
+    ($self:expr, $t:ident => $body:expr) => {
+        match $self {
+            Table::Witness($t) => $body,
+            Table::Public($t) => $body,
+            Table::Alu($t) => $body,
+            Table::Poseidon2($t) => $body,
+        }
+    };
+}
+
+impl BaseAir<Val> for Table {
+    fn width(&self) -> usize {
+        dispatch!(self, t => BaseAir::<Val>::width(t))
+    }
+
+    fn num_public_values(&self) -> usize {
+        dispatch!(self, t => BaseAir::<Val>::num_public_values(t))
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
+        dispatch!(self, t => BaseAir::<Val>::preprocessed_trace(t))
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        dispatch!(self, t => BaseAir::<Val>::preprocessed_width(t))
+    }
+
+    fn preprocessed_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+impl<AB: InteractionBuilder<F = Val>> Air<AB> for Table
+where
+    AB::Var: Copy,
+{
+    fn eval(&self, builder: &mut AB) {
+        dispatch!(self, t => t.eval(builder))
+    }
+}
+
+/// Rows of a preprocessed matrix: the values of `rows`, then zero rows up to `height`.
+pub(crate) fn preprocessed(
+    width: usize,
+    height: usize,
+    rows: Vec<Vec<Val>>,
+) -> RowMajorMatrix<Val> {
+    let mut values = Val::zero_vec(width * height);
+    for (r, row) in rows.into_iter().enumerate() {
+        values[r * width..(r + 1) * width].copy_from_slice(&row);
+    }
+    RowMajorMatrix::new(values, width)
+}
+
+/// The builder's preprocessed row as owned expressions.
+pub(crate) fn preprocessed_row<AB: AirBuilder>(builder: &AB) -> Vec<AB::Expr> {
+    use p3_air::WindowAccess;
+    builder
+        .preprocessed()
+        .current_slice()
+        .iter()
+        .map(|v| (*v).into())
+        .collect()
+}
+
+/// The builder's main row as variables.
+pub(crate) fn main_row<AB: AirBuilder>(builder: &AB) -> Vec<AB::Var>
+where
+    AB::Var: Copy,
+{
+    use p3_air::WindowAccess;
+    builder.main().current_slice().to_vec()
+}

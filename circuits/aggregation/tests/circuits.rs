@@ -1,0 +1,288 @@
+//! Circuits proven end to end: arithmetic, Poseidon2, the commitment hashes and Merkle paths,
+//! each checked against the native computation and attacked with wrong inputs and proofs.
+
+use aggregation_circuit::config::val_mmcs;
+use aggregation_circuit::field::{Ext, Val, permute};
+use aggregation_circuit::gadgets::hash::{DigestWires, compress, sponge};
+use aggregation_circuit::gadgets::merkle::verify_path;
+use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey, RunError, VerifyError, Wire};
+use p3_commit::Mmcs;
+use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
+use p3_koala_bear::default_koalabear_poseidon2_24;
+use p3_matrix::Dimensions;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_symmetric::{
+    CryptographicHasher, PaddingFreeSponge, PseudoCompressionFunction, TruncatedPermutation,
+};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+fn ext(coefficients: [u32; 5]) -> Ext {
+    Ext::from_basis_coefficients_fn(|i| Val::from_u32(coefficients[i]))
+}
+
+fn base(value: Val) -> Ext {
+    Ext::from(value)
+}
+
+/// `a · a + x = y` and `a / x = z`, with `x, y` public and `a, z` private.
+fn square_plus() -> Circuit {
+    let mut b = CircuitBuilder::new();
+    let x = b.public_input();
+    let y = b.public_input();
+    let a = b.private_input();
+    let z = b.private_input();
+    let sum = b.mul_add(a, a, x);
+    b.connect(sum, y);
+    let q = b.div(a, x);
+    b.connect(q, z);
+    b.build()
+}
+
+#[test]
+fn an_arithmetic_circuit_proves_and_rejects_wrong_public_inputs() {
+    let circuit = square_plus();
+    let key = CircuitKey::new(circuit.clone());
+    let a = ext([3, 1, 4, 1, 5]);
+    let x = Val::from_u32(7);
+    let y_ext = a * a + base(x);
+    // `y` must be a base element to be public: pick `a` so that it is.
+    let a = base(Val::from_u32(11));
+    let y = Val::from_u32(11 * 11 + 7);
+    let z = a * base(x).inverse();
+    assert_ne!(y_ext, base(y));
+
+    let proof = key
+        .prove(&[x, y], &[a, z])
+        .expect("a satisfying witness proves");
+    key.verify(&proof, &[x, y]).expect("the proof verifies");
+
+    // Wrong public inputs are rejected.
+    let err = key
+        .verify(&proof, &[x, y + Val::ONE])
+        .expect_err("must be rejected");
+    assert!(matches!(err, VerifyError::Invalid(_)), "{err}");
+    let err = key.verify(&proof, &[x]).expect_err("must be rejected");
+    assert!(matches!(err, VerifyError::PublicCount { .. }), "{err}");
+
+    // An unsatisfying witness is refused before proving.
+    let err = key
+        .prove(&[x, y + Val::ONE], &[a, z])
+        .expect_err("must be rejected");
+    assert!(err.to_string().contains("contradicts"), "{err}");
+    let err = circuit
+        .run(&[Val::ZERO, y - x], &[a, z])
+        .expect_err("must be rejected");
+    assert!(matches!(err, RunError::DivisionByZero { .. }), "{err}");
+}
+
+#[test]
+fn a_proof_is_bound_to_its_circuit_and_its_bytes() {
+    let key = CircuitKey::new(square_plus());
+    let (x, y, a) = (Val::from_u32(2), Val::from_u32(27), base(Val::from_u32(5)));
+    let z = a * base(x).inverse();
+    let proof = key.prove(&[x, y], &[a, z]).expect("proves");
+    let bytes = proof.to_bytes();
+
+    // Same table shapes, different circuit (one more constant multiplication).
+    let mut b = CircuitBuilder::new();
+    let x2 = b.public_input();
+    let y2 = b.public_input();
+    let a2 = b.private_input();
+    let z2 = b.private_input();
+    let sum = b.mul_add(a2, a2, x2);
+    b.connect(sum, y2);
+    let q = b.div(a2, x2);
+    let one = b.one();
+    let q = b.mul(q, one);
+    b.connect(q, z2);
+    let other = CircuitKey::new(b.build());
+    assert_eq!(other.log_heights(), key.log_heights());
+    assert!(other.verify(&proof, &[x, y]).is_err());
+
+    // Every byte flip in a sample of positions breaks the proof or its encoding.
+    let mut rng = StdRng::seed_from_u64(7);
+    for _ in 0..24 {
+        let mut tampered = bytes.clone();
+        let at = rng.random_range(0..tampered.len());
+        tampered[at] ^= 1 << rng.random_range(0..8);
+        let rejected = match aggregation_circuit::CircuitProof::from_bytes(&tampered) {
+            Ok(p) => key.verify(&p, &[x, y]).is_err(),
+            Err(_) => true,
+        };
+        assert!(rejected, "flipping byte {at} went unnoticed");
+    }
+    let decoded = aggregation_circuit::CircuitProof::from_bytes(&bytes).expect("decodes");
+    key.verify(&decoded, &[x, y]).expect("round trip verifies");
+}
+
+fn digest_inputs(b: &mut CircuitBuilder, n: usize) -> Vec<Wire> {
+    (0..n).map(|_| b.private_input()).collect()
+}
+
+#[test]
+fn the_commitment_hashes_match_plonky3() {
+    let perm = default_koalabear_poseidon2_24();
+    let native_sponge = PaddingFreeSponge::<_, 24, 12, 12>::new(perm.clone());
+    let native_compress = TruncatedPermutation::<_, 2, 12, 24>::new(perm);
+    let mut rng = StdRng::seed_from_u64(1);
+    for len in [0, 1, 11, 12, 13, 24, 30] {
+        let input: Vec<Val> = (0..len).map(|_| rng.random()).collect();
+        let mut b = CircuitBuilder::new();
+        let wires = digest_inputs(&mut b, len);
+        let out = sponge(&mut b, &wires);
+        let circuit = b.build();
+        let private: Vec<Ext> = input.iter().copied().map(base).collect();
+        let witness = circuit.run(&[], &private).expect("runs");
+        let expected = native_sponge.hash_iter(input.iter().copied());
+        let got: Vec<Ext> = out.iter().map(|&w| witness.value(w)).collect();
+        assert_eq!(got, expected.map(base).to_vec(), "sponge of {len} elements");
+    }
+
+    let left: [Val; 12] = rng.random();
+    let right: [Val; 12] = rng.random();
+    let mut b = CircuitBuilder::new();
+    let l: DigestWires = core::array::from_fn(|_| b.private_input());
+    let r: DigestWires = core::array::from_fn(|_| b.private_input());
+    let out = compress(&mut b, &l, &r);
+    let circuit = b.build();
+    let private: Vec<Ext> = left.iter().chain(&right).copied().map(base).collect();
+    let witness = circuit.run(&[], &private).expect("runs");
+    let expected = native_compress.compress([left, right]);
+    let got: Vec<Ext> = out.iter().map(|&w| witness.value(w)).collect();
+    assert_eq!(got, expected.map(base).to_vec());
+}
+
+#[test]
+fn a_permutation_is_proven_and_a_wrong_output_is_refused() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let input: [Val; 24] = rng.random();
+    let mut expected = input;
+    permute(&mut expected);
+
+    let mut b = CircuitBuilder::new();
+    let lanes: [Wire; 24] = core::array::from_fn(|_| b.private_input());
+    let out = b.permute(lanes);
+    let public: Vec<Wire> = (0..24).map(|_| b.public_input()).collect();
+    for (o, p) in out.iter().zip(&public) {
+        b.connect(*o, *p);
+    }
+    let key = CircuitKey::new(b.build());
+    let private: Vec<Ext> = input.iter().copied().map(base).collect();
+    let proof = key.prove(&expected, &private).expect("proves");
+    key.verify(&proof, &expected).expect("verifies");
+
+    let mut wrong = expected;
+    wrong[5] += Val::ONE;
+    assert!(key.prove(&wrong, &private).is_err());
+    assert!(key.verify(&proof, &wrong).is_err());
+
+    // A permutation lane must be a base element.
+    let mut not_base = private.clone();
+    not_base[0] = ext([1, 2, 0, 0, 0]);
+    let err = key
+        .prove(&expected, &not_base)
+        .expect_err("must be rejected");
+    assert!(err.to_string().contains("base-field"), "{err}");
+}
+
+/// A `MerkleTreeMmcs` opening, verified natively and in-circuit.
+struct Opening {
+    row: Vec<Val>,
+    siblings: Vec<[Val; 12]>,
+    index: usize,
+    cap: Vec<[Val; 12]>,
+}
+
+const LOG_ROWS: usize = 6;
+const ROW_WIDTH: usize = 20;
+const CAP_HEIGHT: usize = 2;
+
+fn opening(seed: u64, index: usize) -> Opening {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let values: Vec<Val> = (0..ROW_WIDTH << LOG_ROWS).map(|_| rng.random()).collect();
+    let mmcs = val_mmcs(CAP_HEIGHT);
+    let (cap, data) = mmcs.commit_matrix(RowMajorMatrix::new(values, ROW_WIDTH));
+    let batch = mmcs.open_batch(index, &data);
+    let dims = [Dimensions {
+        width: ROW_WIDTH,
+        height: 1 << LOG_ROWS,
+    }];
+    mmcs.verify_batch(&cap, &dims, index, (&batch).into())
+        .expect("the native opening verifies");
+    Opening {
+        row: batch.opened_values[0].clone(),
+        siblings: batch.opening_proof.clone(),
+        index,
+        cap: cap.roots().to_vec(),
+    }
+}
+
+/// Private: the row, the siblings and the index; public: the cap.
+fn merkle_circuit() -> Circuit {
+    let mut b = CircuitBuilder::new();
+    let row = digest_inputs(&mut b, ROW_WIDTH);
+    let path_len = LOG_ROWS - CAP_HEIGHT;
+    let siblings: Vec<DigestWires> = (0..path_len)
+        .map(|_| core::array::from_fn(|_| b.private_input()))
+        .collect();
+    let index = b.private_input();
+    let cap: Vec<DigestWires> = (0..1 << CAP_HEIGHT)
+        .map(|_| core::array::from_fn(|_| b.public_input()))
+        .collect();
+    let (bits, high) = b.split_low_bits(index, LOG_ROWS);
+    b.assert_zero(high);
+    let leaf = sponge(&mut b, &row);
+    verify_path(&mut b, leaf, &bits, &siblings, &cap);
+    b.build()
+}
+
+fn merkle_inputs(o: &Opening) -> (Vec<Val>, Vec<Ext>) {
+    let public: Vec<Val> = o.cap.iter().flatten().copied().collect();
+    let mut private: Vec<Ext> = o.row.iter().copied().map(base).collect();
+    private.extend(o.siblings.iter().flatten().copied().map(base));
+    private.push(base(Val::from_usize(o.index)));
+    (public, private)
+}
+
+#[test]
+fn a_merkle_opening_is_verified_in_circuit() {
+    let circuit = merkle_circuit();
+    // Every index runs, including both halves of the cap.
+    for index in [0, 1, 17, 35, 63] {
+        let o = opening(3, index);
+        let (public, private) = merkle_inputs(&o);
+        circuit
+            .run(&public, &private)
+            .expect("a valid opening runs");
+    }
+
+    let o = opening(4, 42);
+    let (public, private) = merkle_inputs(&o);
+    let key = CircuitKey::new(circuit.clone());
+    let proof = key.prove(&public, &private).expect("proves");
+    key.verify(&proof, &public).expect("verifies");
+
+    // Tampering with any part of the opening is refused.
+    let row_at = 3;
+    let sibling_at = ROW_WIDTH + 12 + 5;
+    let index_at = private.len() - 1;
+    for at in [row_at, sibling_at, index_at] {
+        let mut bad = private.clone();
+        bad[at] += Ext::ONE;
+        assert!(
+            circuit.run(&public, &bad).is_err(),
+            "tampered private input {at}"
+        );
+    }
+    // An index beyond the tree is refused (its high part is not zero).
+    let mut bad = private.clone();
+    bad[index_at] = base(Val::from_usize(42 + (1 << LOG_ROWS)));
+    assert!(circuit.run(&public, &bad).is_err());
+    // A different cap entry on the path is refused, and the proof does not verify against it
+    // (index 42 reaches entry 42 >> 4 = 2).
+    let mut other_cap = public.clone();
+    other_cap[2 * 12 + 7] += Val::ONE;
+    assert!(circuit.run(&other_cap, &private).is_err());
+    assert!(key.verify(&proof, &other_cap).is_err());
+}
