@@ -35,6 +35,12 @@ pub const LOG_BLOWUP: usize = 3;
 pub const NUM_QUERIES: usize = 38;
 /// Proof-of-work bits before query sampling.
 pub const QUERY_POW_BITS: usize = 16;
+/// Proof-of-work bits on the FRI batch-combination challenge. The batch opens about a thousand
+/// columns of traces up to `2^16` rows, which costs the combination challenge enough bits that
+/// it would otherwise bind below 128 (measured: 127.2 at `2^14`).
+pub const BATCH_POW_BITS: usize = 8;
+/// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.
+pub const LOOKUP_POW_BITS: usize = 8;
 /// Largest FRI folding arity (`2^3`).
 pub const MAX_LOG_ARITY: usize = 3;
 /// `log2` of the final FRI polynomial's length.
@@ -49,7 +55,7 @@ pub fn fri_parameters<M>(mmcs: M) -> FriParameters<M> {
         log_final_poly_len: LOG_FINAL_POLY_LEN,
         max_log_arity: MAX_LOG_ARITY,
         num_queries: NUM_QUERIES,
-        batch_proof_of_work_bits: 0,
+        batch_proof_of_work_bits: BATCH_POW_BITS,
         commit_proof_of_work_bits: 0,
         query_proof_of_work_bits: QUERY_POW_BITS,
         mmcs,
@@ -70,5 +76,5 @@ pub fn stark_config(circuit_digest: &[Val]) -> AggregationConfig {
     let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
     let mut challenger = Challenger::new(default_koalabear_poseidon2_24());
     challenger.observe_slice(circuit_digest);
-    AggregationConfig::new(pcs, challenger)
+    AggregationConfig::new(pcs, challenger).with_lookup_proof_of_work_bits(LOOKUP_POW_BITS)
 }

@@ -9,12 +9,13 @@
 use p3_air::BaseAir;
 use p3_air::symbolic::AirLayout;
 use p3_lookup::InteractionSymbolicBuilder;
+use p3_security::grinding::GrindingSites;
 use p3_security::logup::{LogUpAir, security_term};
 use p3_security::shape::{InstanceShape, StarkAirParams};
 use p3_security::stark::conjectured_security_report;
 use p3_uni_stark::OpeningShape;
 
-use crate::config::fri_parameters;
+use crate::config::{LOOKUP_POW_BITS, fri_parameters};
 use crate::field::{EXT_DEGREE, Ext, Val};
 use crate::tables::Table;
 
@@ -103,7 +104,10 @@ pub fn security_report(tables: &[Table]) -> SecurityReport {
         num_interactions: shapes.iter().map(|s| s.interactions).sum(),
         max_message_width: MESSAGE_WIDTH,
     };
-    let grinding = fri.grinding_sites();
+    let grinding = GrindingSites {
+        lookup_challenge: LOOKUP_POW_BITS,
+        ..fri.grinding_sites()
+    };
     let logup = security_term(&lookups, &shape, &grinding);
     let logup_bits = logup.as_ref().map_or(f64::INFINITY, |t| t.bits.bits());
     let report = conjectured_security_report(
@@ -113,6 +117,10 @@ pub fn security_report(tables: &[Table]) -> SecurityReport {
         logup.as_slice(),
         &grinding,
     );
+    #[cfg(feature = "std")]
+    if std::env::var_os("HEGEMON_SECURITY_DEBUG").is_some() {
+        std::eprintln!("{report:?} shape {shape:?} air {air:?}");
+    }
     SecurityReport {
         conjectured_bits: report.security_bits(),
         logup_bits,

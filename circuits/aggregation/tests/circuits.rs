@@ -286,3 +286,29 @@ fn a_merkle_opening_is_verified_in_circuit() {
     assert!(circuit.run(&other_cap, &private).is_err());
     assert!(key.verify(&proof, &other_cap).is_err());
 }
+
+/// Permutation outputs nothing reads get no witness row, yet the ones that are read stay bound.
+#[test]
+fn unread_permutation_outputs_have_no_witness_row() {
+    let mut b = CircuitBuilder::new();
+    let lanes: [Wire; 24] = core::array::from_fn(|_| b.private_input());
+    let out = b.permute(lanes);
+    let first = b.public_input();
+    b.connect(out[0], first);
+    let circuit = b.build();
+    // 24 inputs and the one output lane that is read.
+    assert_eq!(circuit.num_wires(), 25);
+    assert!(!circuit.is_live(circuit.slot(out[1])));
+
+    let input: [Val; 24] = core::array::from_fn(|i| Val::from_usize(i + 1));
+    let mut expected = input;
+    permute(&mut expected);
+    let key = CircuitKey::new(circuit);
+    let private: Vec<Ext> = input.iter().copied().map(base).collect();
+    let proof = key.prove(&[expected[0]], &private).expect("proves");
+    key.verify(&proof, &[expected[0]]).expect("verifies");
+    assert!(key.verify(&proof, &[expected[1]]).is_err());
+    // An unread lane's value is still computed for the caller.
+    let witness = key.circuit().run(&[expected[0]], &private).expect("runs");
+    assert_eq!(witness.value(out[1]), base(expected[1]));
+}

@@ -201,20 +201,51 @@ impl CircuitBuilder {
         x
     }
 
-    /// Compiles the circuit: connected wires become one, indices become dense.
+    /// Compiles the circuit: connected wires share one slot. Slots are numbered so that the
+    /// live ones come first: a permutation output lane that nothing else reads (a sponge's
+    /// overwritten rate, a compression's discarded half) is computed but gets no witness-table
+    /// row, which halves the table for hash-heavy circuits.
     pub fn build(mut self) -> Circuit {
         let n = self.parent.len();
-        let mut dense = alloc::vec![u32::MAX; n];
-        let mut num_wires = 0u32;
-        for w in 0..n {
-            let root = self.find(w as u32) as usize;
-            if dense[root] == u32::MAX {
-                dense[root] = num_wires;
-                num_wires += 1;
+        let roots: Vec<usize> = (0..n).map(|w| self.find(w as u32) as usize).collect();
+        // Reads of each class other than as a permutation output.
+        let mut reads = alloc::vec![0u32; n];
+        let mut read = |w: &Wire| reads[roots[w.index()]] += 1;
+        for op in &self.ops {
+            match op {
+                Op::Const(w, _) | Op::Public(w, _) | Op::Private(w, _) => read(w),
+                Op::Alu(alu) => alu.wires.iter().for_each(&mut read),
+                Op::Perm(perm) => perm.input.iter().for_each(&mut read),
+                Op::Bits { input, bits } => {
+                    read(input);
+                    bits.iter().for_each(&mut read);
+                }
             }
-            dense[w] = dense[root];
         }
-        let map = |w: Wire| Wire(dense[w.index()]);
+        // A class is dead if its only references are permutation outputs, and only one of
+        // them (two permutations sharing an output lane constrain each other).
+        let mut outputs = alloc::vec![0u32; n];
+        for op in &self.ops {
+            if let Op::Perm(perm) = op {
+                perm.output
+                    .iter()
+                    .for_each(|w| outputs[roots[w.index()]] += 1);
+            }
+        }
+        let live = |root: usize| reads[root] > 0 || outputs[root] > 1;
+        let mut slot = alloc::vec![u32::MAX; n];
+        let mut next = 0u32;
+        for pass_live in [true, false] {
+            for (w, &root) in roots.iter().enumerate() {
+                if w == root && live(root) == pass_live {
+                    slot[root] = next;
+                    next += 1;
+                }
+            }
+        }
+        let num_wires = (0..n).filter(|&w| roots[w] == w && live(w)).count();
+        let slots: Vec<u32> = (0..n).map(|w| slot[roots[w]]).collect();
+        let map = |w: Wire| Wire(slots[w.index()]);
         let ops = self
             .ops
             .into_iter()
@@ -237,8 +268,9 @@ impl CircuitBuilder {
             })
             .collect();
         Circuit {
-            slots: dense,
-            num_wires: num_wires as usize,
+            slots,
+            num_slots: next as usize,
+            num_wires,
             num_public: self.num_public,
             num_private: self.num_private,
             ops,

@@ -100,6 +100,10 @@ pub enum Op {
 pub struct Circuit {
     /// The slot of every builder wire (connected wires share one).
     pub(crate) slots: Vec<u32>,
+    /// Slots in all; the runner computes every one.
+    pub(crate) num_slots: usize,
+    /// Live slots (`0..num_wires`), the witness table's rows; the rest are permutation outputs
+    /// nothing reads.
     pub(crate) num_wires: usize,
     pub(crate) num_public: usize,
     pub(crate) num_private: usize,
@@ -112,7 +116,12 @@ impl Circuit {
         Wire(self.slots[w.index()])
     }
 
-    /// Number of slots (distinct wires after connecting).
+    /// Whether a slot has a witness-table row (permutation outputs nothing reads do not).
+    pub fn is_live(&self, slot: Wire) -> bool {
+        slot.index() < self.num_wires
+    }
+
+    /// Number of live slots (distinct wires after connecting, that something reads).
     pub fn num_wires(&self) -> usize {
         self.num_wires
     }
@@ -164,6 +173,7 @@ impl Circuit {
     pub fn digest(&self) -> [Val; DIGEST_ELEMS] {
         let mut input = alloc::vec![
             Val::from_u32(AGGREGATION_CIRCUIT_TAG),
+            Val::from_usize(self.num_slots),
             Val::from_usize(self.num_wires),
             Val::from_usize(self.num_public),
             Val::from_usize(self.num_private),

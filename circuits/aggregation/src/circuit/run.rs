@@ -183,7 +183,7 @@ impl Circuit {
             });
         }
         let mut runner = Runner {
-            values: alloc::vec![None; self.num_wires],
+            values: alloc::vec![None; self.num_slots],
             op: 0,
         };
         for (index, op) in self.ops.iter().enumerate() {

@@ -2,7 +2,9 @@
 //! degree-3 permutation columns. Each row reads its 24 input and 24 output lanes as base-field
 //! wires.
 //!
-//! Preprocessed: 24 input indices, 24 output indices, `active`. Padding rows permute zeros.
+//! Preprocessed: 24 input indices, 24 output indices, `active` (for the inputs) and one flag per
+//! output lane (zero for a lane nothing else reads, which has no witness row). Padding rows
+//! permute zeros.
 
 use alloc::vec::Vec;
 
@@ -17,7 +19,7 @@ use super::{height_for, main_row, preprocessed, preprocessed_row, read_base_wire
 use crate::circuit::{Circuit, Witness};
 use crate::field::{Val, as_base};
 
-const PREP_WIDTH: usize = 2 * WIDTH + 1;
+const PREP_WIDTH: usize = 3 * WIDTH + 1;
 
 /// The Poseidon2 table of one circuit.
 #[derive(Clone, Debug)]
@@ -38,6 +40,11 @@ impl Poseidon2Table {
                     .map(|w| Val::from_usize(w.index()))
                     .collect();
                 row.push(Val::ONE);
+                row.extend(
+                    op.output
+                        .iter()
+                        .map(|w| Val::from_bool(circuit.is_live(*w))),
+                );
                 row
             })
             .collect();
@@ -79,8 +86,12 @@ impl Poseidon2Table {
         let cols = Poseidon2Cols::from_slice(&main);
         poseidon2_cols::eval(builder, &cols);
         let active = prep[2 * WIDTH].clone();
-        for (i, lane) in cols.input.iter().chain(cols.output()).enumerate() {
+        for (i, lane) in cols.input.iter().enumerate() {
             read_base_wire(builder, prep[i].clone(), (*lane).into(), active.clone());
+        }
+        for (i, lane) in cols.output().iter().enumerate() {
+            let read = prep[2 * WIDTH + 1 + i].clone();
+            read_base_wire(builder, prep[WIDTH + i].clone(), (*lane).into(), read);
         }
     }
 }

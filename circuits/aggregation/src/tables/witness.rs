@@ -59,11 +59,13 @@ impl WitnessTable {
                     .input
                     .iter()
                     .chain(&perm.output)
+                    .filter(|w| circuit.is_live(**w))
                     .for_each(|w| uses[w.index()] += 1),
                 Op::Const(..) | Op::Private(..) | Op::Bits { .. } => {}
             }
         }
         let mut values = Val::zero_vec(WIDTH * self.height);
+        // `uses` has one entry per live slot, so this stops before the dead ones.
         for (i, (value, n)) in witness.values.iter().zip(uses).enumerate() {
             let row = &mut values[i * WIDTH..(i + 1) * WIDTH];
             row[..EXT_DEGREE].copy_from_slice(&coefficients(*value));
