@@ -108,6 +108,13 @@ impl CircuitBuilder {
         c
     }
 
+    /// `x − a · b`, as the row `a · b + (x − a · b) = x`.
+    pub fn sub_mul(&mut self, x: Wire, a: Wire, b: Wire) -> Wire {
+        let c = self.fresh();
+        self.alu([a, b, c, x], Solve::C);
+        c
+    }
+
     /// `a / b`, as the row `b · (a / b) + 0 = a`. Running fails if `b = 0`.
     pub fn div(&mut self, a: Wire, b: Wire) -> Wire {
         let zero = self.zero();

@@ -3,5 +3,6 @@
 //! both on the same data.
 
 pub mod challenger;
+pub mod constraints;
 pub mod hash;
 pub mod merkle;
