@@ -115,7 +115,8 @@ impl ChallengerWires {
     }
 }
 
-/// `Σ cᵢ · Xⁱ`: an extension wire from five base-field coefficient wires.
+/// `Σ cᵢ · Xⁱ`: an extension wire from five coefficient wires (base-field coefficients, or
+/// extension-valued ones as in `from_ext_basis_coefficients`).
 pub fn from_coefficients(builder: &mut CircuitBuilder, coefficients: &[Wire; EXT_DEGREE]) -> Wire {
     let mut acc = coefficients[0];
     for (i, &c) in coefficients.iter().enumerate().skip(1) {

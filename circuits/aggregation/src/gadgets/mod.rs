@@ -6,3 +6,4 @@ pub mod challenger;
 pub mod constraints;
 pub mod hash;
 pub mod merkle;
+pub mod stark;

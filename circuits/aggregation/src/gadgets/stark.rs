@@ -1,0 +1,253 @@
+//! The first half of a uni-STARK verifier in-circuit, for proofs in the aggregation
+//! configuration (plain PCS, no preprocessed columns): the transcript up to the out-of-domain
+//! point and the constraint check there, exactly as `p3_uni_stark::verify` does them.
+//!
+//! Transcript (p3-uni-stark 0.9, `StarkVerifierTranscript`): the configuration's pre-seed (the
+//! circuit digest), the domain separator's seed (a constant for a fixed shape), the trace
+//! commitment, the public values, `α`, the quotient commitment, `ζ`. The separator's labels only
+//! drive a pattern checker, never the sponge, so the seed is all of it that reaches the
+//! challenger.
+//!
+//! Check: with `n` the trace length and `Z_H(ζ) = ζⁿ − 1`,
+//! `fold_α(constraints at ζ) = Z_H(ζ) · Σᵢ zpᵢ(ζ) · chunkᵢ(ζ)`, where `chunkᵢ` recombines the
+//! quotient chunk's five base columns and `zpᵢ = Πⱼ≠ᵢ Zⱼ(ζ) / Zⱼ(firstᵢ)` over the chunk cosets.
+
+use alloc::vec::Vec;
+
+use p3_air::symbolic::{AirLayout, SymbolicAirBuilder, SymbolicExpression};
+use p3_air::{Air, BaseAir};
+use p3_challenger::CanObserve;
+use p3_commit::PolynomialSpace;
+use p3_field::coset::TwoAdicMultiplicativeCoset;
+use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
+use p3_uni_stark::{Proof, StarkShape, get_log_num_quotient_chunks_for_domain};
+
+use super::challenger::{ChallengerWires, from_coefficients};
+use super::constraints::{ConstraintPoint, fold_constraints, symbolic_constraints};
+use super::hash::RATE;
+use crate::circuit::{CircuitBuilder, Wire};
+use crate::config::AggregationConfig;
+use crate::field::{EXT_DEGREE, Ext, Val};
+
+/// What the verifier knows about the inner proof before reading it: fixed per inner circuit.
+#[derive(Clone, Debug)]
+pub struct InnerShape {
+    /// `log2` of the trace length.
+    pub degree_bits: usize,
+    /// Main trace width.
+    pub width: usize,
+    /// Number of public values.
+    pub num_public: usize,
+    /// Whether the AIR reads the next row.
+    pub opens_next: bool,
+    /// Quotient chunks.
+    pub num_quotient_chunks: usize,
+    /// Everything the challenger absorbs before the trace commitment.
+    pub transcript_prefix: Vec<Val>,
+    /// The AIR's constraints, in assertion order.
+    pub constraints: Vec<SymbolicExpression<Val>>,
+}
+
+/// Records what a transcript seed absorbs.
+#[derive(Default)]
+struct Recorder(Vec<Val>);
+
+impl CanObserve<Val> for Recorder {
+    fn observe(&mut self, value: Val) {
+        self.0.push(value);
+    }
+}
+
+impl InnerShape {
+    /// The shape of proofs of `air` over `2^degree_bits` rows, in a configuration whose
+    /// challenger is pre-seeded with `config_seed`.
+    pub fn new<A>(air: &A, degree_bits: usize, config_seed: &[Val]) -> Self
+    where
+        A: Air<SymbolicAirBuilder<Val>> + BaseAir<Val>,
+    {
+        let layout = AirLayout::from_air::<Val>(air);
+        let domain = TwoAdicMultiplicativeCoset::new(Val::ONE, degree_bits)
+            .unwrap_or_else(|| unreachable!("the inner trace fits KoalaBear's two-adicity"));
+        let num_quotient_chunks =
+            1 << get_log_num_quotient_chunks_for_domain::<Val, A>(air, layout, domain, 0);
+        let shape = StarkShape::new::<Val, A>(
+            air,
+            0,
+            degree_bits,
+            degree_bits,
+            num_quotient_chunks,
+            false,
+            0,
+        );
+        let mut recorder = Recorder(config_seed.to_vec());
+        shape.domain_separator::<Val, Ext>().seed(&mut recorder);
+        Self {
+            degree_bits,
+            width: air.width(),
+            num_public: air.num_public_values(),
+            opens_next: !air.main_next_row_columns().is_empty(),
+            num_quotient_chunks,
+            transcript_prefix: recorder.0,
+            constraints: symbolic_constraints(air),
+        }
+    }
+}
+
+/// The parts of an inner proof the out-of-domain check reads, as wires.
+#[derive(Clone, Debug)]
+pub struct OodWires {
+    /// The trace commitment (one digest: cap height 0).
+    pub trace_commitment: [Wire; RATE],
+    /// The quotient commitment.
+    pub quotient_commitment: [Wire; RATE],
+    /// Public values.
+    pub public: Vec<Wire>,
+    /// Trace at `ζ`.
+    pub trace_local: Vec<Wire>,
+    /// Trace at `ζ·g` (empty if the AIR never reads the next row).
+    pub trace_next: Vec<Wire>,
+    /// Each quotient chunk's five base columns at `ζ`.
+    pub quotient_chunks: Vec<[Wire; EXT_DEGREE]>,
+}
+
+impl OodWires {
+    /// Private-input wires for every part, in the order [`ood_values`] lists their values.
+    pub fn allocate(builder: &mut CircuitBuilder, shape: &InnerShape) -> Self {
+        let mut digest = || -> [Wire; RATE] { core::array::from_fn(|_| builder.private_input()) };
+        let trace_commitment = digest();
+        let quotient_commitment = digest();
+        let mut many =
+            |n: usize| -> Vec<Wire> { (0..n).map(|_| builder.private_input()).collect() };
+        let public = many(shape.num_public);
+        let trace_local = many(shape.width);
+        let trace_next = many(if shape.opens_next { shape.width } else { 0 });
+        let quotient_chunks = (0..shape.num_quotient_chunks)
+            .map(|_| core::array::from_fn(|_| builder.private_input()))
+            .collect();
+        Self {
+            trace_commitment,
+            quotient_commitment,
+            public,
+            trace_local,
+            trace_next,
+            quotient_chunks,
+        }
+    }
+}
+
+/// The values of [`OodWires::allocate`]'s wires for a proof and its public values.
+pub fn ood_values(proof: &Proof<AggregationConfig>, public: &[Val]) -> Vec<Ext> {
+    let digest = |cap: &p3_symmetric::MerkleCap<Val, [Val; RATE]>| -> Vec<Ext> {
+        cap.roots()
+            .first()
+            .map(|d| d.iter().map(|v| Ext::from(*v)).collect())
+            .unwrap_or_default()
+    };
+    let opened = &proof.opened_values;
+    let mut values = digest(&proof.commitments.trace);
+    values.extend(digest(&proof.commitments.quotient_chunks));
+    values.extend(public.iter().map(|v| Ext::from(*v)));
+    values.extend(&opened.trace_local);
+    values.extend(opened.trace_next.iter().flatten());
+    values.extend(opened.quotient_chunks.iter().flatten());
+    values
+}
+
+/// `x^(2^k)`.
+fn pow2k(builder: &mut CircuitBuilder, mut x: Wire, k: usize) -> Wire {
+    for _ in 0..k {
+        x = builder.mul(x, x);
+    }
+    x
+}
+
+/// Replays the transcript to `ζ` and checks the constraints there. Returns `(α, ζ)`; the PCS
+/// opening argument that follows continues on the same challenger.
+pub fn verify_ood(
+    builder: &mut CircuitBuilder,
+    challenger: &mut ChallengerWires,
+    shape: &InnerShape,
+    proof: &OodWires,
+) -> (Wire, Wire) {
+    for &c in &shape.transcript_prefix {
+        let w = builder.constant_base(c);
+        challenger.observe(builder, w);
+    }
+    challenger.observe_slice(builder, &proof.trace_commitment);
+    challenger.observe_slice(builder, &proof.public);
+    let alpha = challenger.sample_ext(builder);
+    challenger.observe_slice(builder, &proof.quotient_commitment);
+    let zeta = challenger.sample_ext(builder);
+
+    // Selectors of the trace domain H = <g>, |H| = n, at ζ.
+    let log_n = shape.degree_bits;
+    let g_inv = Val::two_adic_generator(log_n).inverse();
+    let one = builder.one();
+    let zeta_n = pow2k(builder, zeta, log_n);
+    let z_h = builder.sub(zeta_n, one);
+    let zeta_minus_one = builder.sub(zeta, one);
+    let is_first_row = builder.div(z_h, zeta_minus_one);
+    let g_inv_w = builder.constant_base(g_inv);
+    let is_transition = builder.sub(zeta, g_inv_w);
+    let is_last_row = builder.div(z_h, is_transition);
+
+    let point = ConstraintPoint {
+        main_local: &proof.trace_local,
+        main_next: &proof.trace_next,
+        preprocessed_local: &[],
+        preprocessed_next: &[],
+        periodic: &[],
+        public: &proof.public,
+        is_first_row,
+        is_last_row,
+        is_transition,
+    };
+    let folded = fold_constraints(builder, &shape.constraints, &point, alpha);
+    let quotient = recompose_quotient(builder, shape, zeta, &proof.quotient_chunks);
+    // folded · Z_H(ζ)⁻¹ = quotient, written without the inverse.
+    let expected = builder.mul(quotient, z_h);
+    builder.connect(folded, expected);
+    (alpha, zeta)
+}
+
+/// `Σᵢ zpᵢ(ζ) · chunkᵢ(ζ)` over the quotient chunk cosets (as `recompose_quotient_from_chunks`).
+fn recompose_quotient(
+    builder: &mut CircuitBuilder,
+    shape: &InnerShape,
+    zeta: Wire,
+    chunks: &[[Wire; EXT_DEGREE]],
+) -> Wire {
+    let log_n = shape.degree_bits;
+    let trace = TwoAdicMultiplicativeCoset::new(Val::ONE, log_n)
+        .unwrap_or_else(|| unreachable!("checked in InnerShape::new"));
+    let domains = trace
+        .create_disjoint_domain(shape.num_quotient_chunks << log_n)
+        .split_domains(shape.num_quotient_chunks);
+    let one = builder.one();
+    // Z_j(ζ) = (ζ / shift_j)^n − 1 for every chunk coset j.
+    let vanishing: Vec<Wire> = domains
+        .iter()
+        .map(|d| {
+            let shift_inv = builder.constant_base(d.shift_inverse());
+            let unshifted = builder.mul(zeta, shift_inv);
+            let power = pow2k(builder, unshifted, d.log_size());
+            builder.sub(power, one)
+        })
+        .collect();
+    let mut quotient = builder.zero();
+    for (i, (domain, chunk)) in domains.iter().zip(chunks).enumerate() {
+        let mut zp = one;
+        let mut denominator = Val::ONE;
+        for (j, other) in domains.iter().enumerate() {
+            if j != i {
+                zp = builder.mul(zp, vanishing[j]);
+                denominator *= other.vanishing_poly_at_point(domain.first_point());
+            }
+        }
+        let scale = builder.constant_base(denominator.inverse());
+        let zp = builder.mul(zp, scale);
+        let value = from_coefficients(builder, chunk);
+        quotient = builder.mul_add(zp, value, quotient);
+    }
+    quotient
+}
