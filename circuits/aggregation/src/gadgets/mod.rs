@@ -4,6 +4,7 @@
 
 pub mod challenger;
 pub mod constraints;
+pub mod fri;
 pub mod hash;
 pub mod merkle;
 pub mod stark;

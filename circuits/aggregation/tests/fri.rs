@@ -1,0 +1,98 @@
+//! FRI arithmetic in-circuit against `p3-fri`.
+
+use core::marker::PhantomData;
+
+use aggregation_circuit::field::{Ext, Val};
+use aggregation_circuit::gadgets::fri::{fold_row, horner, reversed_power};
+use aggregation_circuit::{CircuitBuilder, Wire};
+use p3_field::{PrimeCharacteristicRing, TwoAdicField};
+use p3_fri::{FriFoldingStrategy, TwoAdicFriFolding};
+use p3_util::reverse_bits_len;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+fn bits_of(b: &mut CircuitBuilder, private: &mut Vec<Ext>, value: usize, n: usize) -> Vec<Wire> {
+    (0..n)
+        .map(|i| {
+            private.push(Ext::from(Val::from_bool(value >> i & 1 == 1)));
+            b.private_input()
+        })
+        .collect()
+}
+
+#[test]
+fn reversed_powers_match() {
+    for (log_n, index) in [(1, 1), (5, 0), (5, 19), (13, 4097), (13, 8191)] {
+        let g = Val::two_adic_generator(log_n);
+        let mut b = CircuitBuilder::new();
+        let mut private = Vec::new();
+        let bits = bits_of(&mut b, &mut private, index, log_n);
+        let out = reversed_power(&mut b, g, &bits);
+        let w = b.build().run(&[], &private).expect("runs");
+        let expected = g.exp_u64(reverse_bits_len(index, log_n) as u64);
+        assert_eq!(
+            w.value(out),
+            Ext::from(expected),
+            "log {log_n}, index {index}"
+        );
+    }
+}
+
+#[test]
+fn folding_a_row_matches_plonky3() {
+    let folding = TwoAdicFriFolding::<(), ()>(PhantomData);
+    let mut rng = StdRng::seed_from_u64(11);
+    for log_arity in 1..=3 {
+        for log_height in [1, 4, 9] {
+            let index = rng.random_range(0..1usize << log_height);
+            let beta: Ext = rng.random();
+            let evals: Vec<Ext> = (0..1 << log_arity).map(|_| rng.random()).collect();
+            let expected = FriFoldingStrategy::<Val, Ext>::fold_row(
+                &folding,
+                index,
+                log_height,
+                log_arity,
+                beta,
+                evals.iter().copied(),
+            );
+            let mut b = CircuitBuilder::new();
+            let mut private = Vec::new();
+            let bits = bits_of(&mut b, &mut private, index, log_height);
+            let beta_w = b.private_input();
+            private.push(beta);
+            let eval_w: Vec<Wire> = evals
+                .iter()
+                .map(|e| {
+                    private.push(*e);
+                    b.private_input()
+                })
+                .collect();
+            let out = fold_row(&mut b, &bits, log_arity, beta_w, &eval_w);
+            let w = b.build().run(&[], &private).expect("runs");
+            assert_eq!(
+                w.value(out),
+                expected,
+                "arity 2^{log_arity}, height 2^{log_height}"
+            );
+        }
+    }
+}
+
+#[test]
+fn horner_matches() {
+    let mut rng = StdRng::seed_from_u64(12);
+    let coefficients: Vec<Ext> = (0..4).map(|_| rng.random()).collect();
+    let x: Ext = rng.random();
+    let mut b = CircuitBuilder::new();
+    let cw: Vec<Wire> = coefficients.iter().map(|_| b.private_input()).collect();
+    let xw = b.private_input();
+    let out = horner(&mut b, &cw, xw);
+    let mut private = coefficients.clone();
+    private.push(x);
+    let w = b.build().run(&[], &private).expect("runs");
+    let expected = coefficients
+        .iter()
+        .rev()
+        .fold(Ext::ZERO, |acc, c| acc * x + *c);
+    assert_eq!(w.value(out), expected);
+}
