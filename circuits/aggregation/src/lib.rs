@@ -17,6 +17,7 @@ pub mod circuit;
 pub mod config;
 pub mod field;
 pub mod gadgets;
+pub mod inner;
 pub mod proof;
 pub mod security;
 pub mod tables;

@@ -105,3 +105,50 @@ fn the_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() 
     let outer = key.prove(&[], &values).expect("proves");
     key.verify(&outer, &[]).expect("verifies");
 }
+
+/// M1: a real proof verified entirely in-circuit, and the verification itself proven.
+#[test]
+fn a_whole_proof_is_verified_in_circuit() {
+    use aggregation_circuit::gadgets::stark::verify_uni_stark;
+    use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
+
+    let (proof, public) = fibonacci_proof();
+    let seed = INNER_SEED.map(Val::from_u32);
+    let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &seed);
+    let layout = pcs_layout(&shape);
+    let mut b = CircuitBuilder::new();
+    verify_uni_stark(&mut b, &shape, &layout);
+    let circuit = b.build();
+    let values = uni_stark_values(&shape, &layout, &seed, &proof, &public).expect("lays out");
+    circuit
+        .run(&[], &values)
+        .expect("the verifier circuit accepts the proof");
+    println!(
+        "verifier circuit: {} slots, {} ALU rows, {} permutations, {} private inputs",
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+        values.len()
+    );
+
+    // Tampering anywhere in the opening argument is caught.
+    let mut rng_at = 1usize;
+    for _ in 0..24 {
+        rng_at = (rng_at * 1_103_515_245 + 12_345) % values.len();
+        let mut bad = values.clone();
+        bad[rng_at] += Ext::ONE;
+        assert!(
+            circuit.run(&[], &bad).is_err(),
+            "tampered input {rng_at} passed"
+        );
+    }
+
+    let key = CircuitKey::new(circuit);
+    let outer = key.prove(&[], &values).expect("proves");
+    key.verify(&outer, &[]).expect("verifies");
+    println!(
+        "outer proof: {} bytes, heights {:?}",
+        outer.to_bytes().len(),
+        key.log_heights()
+    );
+}

@@ -7,4 +7,5 @@ pub mod constraints;
 pub mod fri;
 pub mod hash;
 pub mod merkle;
+pub mod pcs;
 pub mod stark;

@@ -25,6 +25,7 @@ use p3_uni_stark::{Proof, StarkShape, get_log_num_quotient_chunks_for_domain};
 use super::challenger::{ChallengerWires, from_coefficients};
 use super::constraints::{ConstraintPoint, fold_constraints, symbolic_constraints};
 use super::hash::RATE;
+use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
 use crate::circuit::{CircuitBuilder, Wire};
 use crate::config::AggregationConfig;
 use crate::field::{EXT_DEGREE, Ext, Val};
@@ -103,11 +104,37 @@ pub struct OodWires {
     /// Public values.
     pub public: Vec<Wire>,
     /// Trace at `ζ`.
-    pub trace_local: Vec<Wire>,
+    pub trace_local: Vec<ExtInput>,
     /// Trace at `ζ·g` (empty if the AIR never reads the next row).
-    pub trace_next: Vec<Wire>,
+    pub trace_next: Vec<ExtInput>,
     /// Each quotient chunk's five base columns at `ζ`.
-    pub quotient_chunks: Vec<[Wire; EXT_DEGREE]>,
+    pub quotient_chunks: Vec<[ExtInput; EXT_DEGREE]>,
+}
+
+/// An extension element read from the proof: its five base coefficients (what the transcript
+/// absorbs) and their recombination (what the arithmetic uses).
+#[derive(Clone, Copy, Debug)]
+pub struct ExtInput {
+    /// The element.
+    pub value: Wire,
+    /// Its coefficients, lowest first.
+    pub coefficients: [Wire; EXT_DEGREE],
+}
+
+impl ExtInput {
+    /// Five private base inputs and their recombination.
+    pub fn allocate(builder: &mut CircuitBuilder) -> Self {
+        let coefficients = core::array::from_fn(|_| builder.private_input());
+        Self {
+            value: from_coefficients(builder, &coefficients),
+            coefficients,
+        }
+    }
+}
+
+/// The private-input values of an extension element, as [`ExtInput::allocate`] reads them.
+pub fn ext_input_values(value: &Ext) -> [Ext; EXT_DEGREE] {
+    crate::field::coefficients(*value).map(Ext::from)
 }
 
 impl OodWires {
@@ -116,13 +143,15 @@ impl OodWires {
         let mut digest = || -> [Wire; RATE] { core::array::from_fn(|_| builder.private_input()) };
         let trace_commitment = digest();
         let quotient_commitment = digest();
-        let mut many =
-            |n: usize| -> Vec<Wire> { (0..n).map(|_| builder.private_input()).collect() };
-        let public = many(shape.num_public);
-        let trace_local = many(shape.width);
-        let trace_next = many(if shape.opens_next { shape.width } else { 0 });
+        let public = (0..shape.num_public)
+            .map(|_| builder.private_input())
+            .collect();
+        let mut ext =
+            |n: usize| -> Vec<ExtInput> { (0..n).map(|_| ExtInput::allocate(builder)).collect() };
+        let trace_local = ext(shape.width);
+        let trace_next = ext(if shape.opens_next { shape.width } else { 0 });
         let quotient_chunks = (0..shape.num_quotient_chunks)
-            .map(|_| core::array::from_fn(|_| builder.private_input()))
+            .map(|_| core::array::from_fn(|_| ExtInput::allocate(builder)))
             .collect();
         Self {
             trace_commitment,
@@ -147,9 +176,12 @@ pub fn ood_values(proof: &Proof<AggregationConfig>, public: &[Val]) -> Vec<Ext> 
     let mut values = digest(&proof.commitments.trace);
     values.extend(digest(&proof.commitments.quotient_chunks));
     values.extend(public.iter().map(|v| Ext::from(*v)));
-    values.extend(&opened.trace_local);
-    values.extend(opened.trace_next.iter().flatten());
-    values.extend(opened.quotient_chunks.iter().flatten());
+    let opened_values = opened
+        .trace_local
+        .iter()
+        .chain(opened.trace_next.iter().flatten())
+        .chain(opened.quotient_chunks.iter().flatten());
+    values.extend(opened_values.flat_map(ext_input_values));
     values
 }
 
@@ -191,9 +223,11 @@ pub fn verify_ood(
     let is_transition = builder.sub(zeta, g_inv_w);
     let is_last_row = builder.div(z_h, is_transition);
 
+    let values = |inputs: &[ExtInput]| -> Vec<Wire> { inputs.iter().map(|e| e.value).collect() };
+    let (main_local, main_next) = (values(&proof.trace_local), values(&proof.trace_next));
     let point = ConstraintPoint {
-        main_local: &proof.trace_local,
-        main_next: &proof.trace_next,
+        main_local: &main_local,
+        main_next: &main_next,
         preprocessed_local: &[],
         preprocessed_next: &[],
         periodic: &[],
@@ -215,7 +249,7 @@ fn recompose_quotient(
     builder: &mut CircuitBuilder,
     shape: &InnerShape,
     zeta: Wire,
-    chunks: &[[Wire; EXT_DEGREE]],
+    chunks: &[[ExtInput; EXT_DEGREE]],
 ) -> Wire {
     let log_n = shape.degree_bits;
     let trace = TwoAdicMultiplicativeCoset::new(Val::ONE, log_n)
@@ -246,8 +280,53 @@ fn recompose_quotient(
         }
         let scale = builder.constant_base(denominator.inverse());
         let zp = builder.mul(zp, scale);
-        let value = from_coefficients(builder, chunk);
+        let value = from_coefficients(builder, &chunk.map(|c| c.value));
         quotient = builder.mul_add(zp, value, quotient);
     }
     quotient
+}
+
+/// A whole uni-STARK proof as the verifier circuit's private inputs.
+#[derive(Clone, Debug)]
+pub struct UniStarkWires {
+    /// What the out-of-domain check reads.
+    pub ood: OodWires,
+    /// The opening argument.
+    pub pcs: PcsProofWires,
+}
+
+/// The full verifier of one inner proof: the out-of-domain check, then the opening argument for
+/// the trace at `ζ` (and `ζ·g`) and the quotient chunks at `ζ`. Private inputs are allocated in
+/// the order `inner::uni_stark_values` lays them out.
+pub fn verify_uni_stark(
+    builder: &mut CircuitBuilder,
+    shape: &InnerShape,
+    layout: &PcsLayout,
+) -> UniStarkWires {
+    let ood = OodWires::allocate(builder, shape);
+    let pcs = PcsProofWires::allocate(builder, layout);
+    let mut challenger = ChallengerWires::new(builder);
+    let (_, zeta) = verify_ood(builder, &mut challenger, shape, &ood);
+    let g = builder.constant_base(Val::two_adic_generator(shape.degree_bits));
+    let zeta_next = builder.mul(zeta, g);
+    let mut trace_points = alloc::vec![(zeta, ood.trace_local.clone())];
+    if shape.opens_next {
+        trace_points.push((zeta_next, ood.trace_next.clone()));
+    }
+    let claims = [
+        ClaimWires {
+            commitment: ood.trace_commitment,
+            matrices: alloc::vec![trace_points],
+        },
+        ClaimWires {
+            commitment: ood.quotient_commitment,
+            matrices: ood
+                .quotient_chunks
+                .iter()
+                .map(|chunk| alloc::vec![(zeta, chunk.to_vec())])
+                .collect(),
+        },
+    ];
+    verify_pcs(builder, &mut challenger, layout, &claims, &pcs);
+    UniStarkWires { ood, pcs }
 }

@@ -1,0 +1,372 @@
+//! The second half of the uni-STARK verifier in-circuit: the opening argument
+//! (`TwoAdicFriPcs::verify` and `verify_fri` of p3-fri 0.9) for the aggregation configuration
+//! (plain binary Merkle trees with a cap of one digest).
+//!
+//! Transcript, continuing the challenger of [`super::stark::verify_ood`]: the PCS seed, every
+//! claimed evaluation's coefficients, the batch proof of work, the batch challenge `α`; the FRI
+//! seed, per round the commitment and its `β`; the final polynomial, the query proof of work and
+//! the query indices.
+//!
+//! Per query: every input batch's opened rows are hashed and their path checked; the rows are
+//! reduced at each height to `Σ α^k (p_k(z) − p_k(x)) / (z − x)`; the reduction at the largest
+//! height starts the fold chain, where each round's row must hold the running value at the
+//! query's position, is folded at `β`, and is checked against the round's commitment; the chain
+//! must end on the final polynomial at the query's point.
+//!
+//! The prover sends full paths per query (the native side restores them from Plonky3's pruned
+//! multi-openings); checking every path in full is sound whichever way they were obtained.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use p3_field::{Field, TwoAdicField};
+
+use super::challenger::ChallengerWires;
+use super::fri::{fold_row, horner, reversed_power};
+use super::hash::{DigestWires, sponge};
+use super::merkle::verify_path;
+use super::stark::ExtInput;
+use crate::circuit::{CircuitBuilder, Wire};
+use crate::field::Val;
+
+/// The fixed shape of an opening argument.
+#[derive(Clone, Debug)]
+pub struct PcsLayout {
+    /// Everything the PCS transcript absorbs before the claims (its domain separator seed).
+    pub pcs_seed: Vec<Val>,
+    /// What the FRI transcript absorbs before its first commitment.
+    pub fri_seed: Vec<Val>,
+    /// `log2` of the blowup.
+    pub log_blowup: usize,
+    /// FRI queries.
+    pub num_queries: usize,
+    /// Batch-combination proof-of-work bits.
+    pub batch_pow_bits: usize,
+    /// Query proof-of-work bits.
+    pub query_pow_bits: usize,
+    /// One `log2` arity per fold round.
+    pub log_arities: Vec<usize>,
+    /// Coefficients of the final polynomial.
+    pub final_poly_len: usize,
+    /// Per committed batch, per matrix: `log2` of its trace-domain size and its width.
+    pub batches: Vec<Vec<MatrixShape>>,
+}
+
+/// One committed matrix.
+#[derive(Clone, Copy, Debug)]
+pub struct MatrixShape {
+    /// `log2` of the trace domain (the committed LDE is `log_blowup` taller).
+    pub log_size: usize,
+    /// Columns.
+    pub width: usize,
+}
+
+impl PcsLayout {
+    /// `log2` of the tallest committed LDE.
+    pub fn log_max_height(&self) -> usize {
+        self.batches
+            .iter()
+            .flatten()
+            .map(|m| m.log_size + self.log_blowup)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// What is claimed about one committed batch: its commitment and, per matrix, its opening points
+/// with the claimed values.
+#[derive(Clone, Debug)]
+pub struct ClaimWires {
+    /// The batch's commitment (one digest).
+    pub commitment: DigestWires,
+    /// Per matrix, per point: the point and the claimed column values.
+    pub matrices: Vec<Vec<(Wire, Vec<ExtInput>)>>,
+}
+
+/// The opening argument's proof, as wires.
+#[derive(Clone, Debug)]
+pub struct PcsProofWires {
+    batch_pow: Wire,
+    commit_phase_commits: Vec<DigestWires>,
+    final_poly: Vec<ExtInput>,
+    query_pow: Wire,
+    queries: Vec<QueryWires>,
+}
+
+#[derive(Clone, Debug)]
+struct QueryWires {
+    /// Per batch: per matrix the opened row, then the batch's path.
+    inputs: Vec<(Vec<Vec<Wire>>, Vec<DigestWires>)>,
+    /// Per round: the row of `arity` values and its path.
+    rounds: Vec<(Vec<ExtInput>, Vec<DigestWires>)>,
+}
+
+fn digest(builder: &mut CircuitBuilder) -> DigestWires {
+    core::array::from_fn(|_| builder.private_input())
+}
+
+fn digests(builder: &mut CircuitBuilder, n: usize) -> Vec<DigestWires> {
+    (0..n).map(|_| digest(builder)).collect()
+}
+
+impl PcsProofWires {
+    /// Private inputs for the whole opening proof, in the order `inner::pcs_values` lists them.
+    pub fn allocate(builder: &mut CircuitBuilder, shape: &PcsLayout) -> Self {
+        let batch_pow = builder.private_input();
+        let commit_phase_commits = digests(builder, shape.log_arities.len());
+        let final_poly = (0..shape.final_poly_len)
+            .map(|_| ExtInput::allocate(builder))
+            .collect();
+        let query_pow = builder.private_input();
+        let log_max = shape.log_max_height();
+        let queries = (0..shape.num_queries)
+            .map(|_| {
+                let inputs = shape
+                    .batches
+                    .iter()
+                    .map(|matrices| {
+                        let rows = matrices
+                            .iter()
+                            .map(|m| (0..m.width).map(|_| builder.private_input()).collect())
+                            .collect();
+                        let log_height = batch_log_height(shape, matrices);
+                        (rows, digests(builder, log_height))
+                    })
+                    .collect();
+                let mut log_height = log_max;
+                let rounds = shape
+                    .log_arities
+                    .iter()
+                    .map(|&a| {
+                        log_height -= a;
+                        let row = (0..1 << a).map(|_| ExtInput::allocate(builder)).collect();
+                        (row, digests(builder, log_height))
+                    })
+                    .collect();
+                QueryWires { inputs, rounds }
+            })
+            .collect();
+        Self {
+            batch_pow,
+            commit_phase_commits,
+            final_poly,
+            query_pow,
+            queries,
+        }
+    }
+}
+
+fn batch_log_height(shape: &PcsLayout, matrices: &[MatrixShape]) -> usize {
+    matrices
+        .iter()
+        .map(|m| m.log_size + shape.log_blowup)
+        .max()
+        .unwrap_or(0)
+}
+
+/// `[1, α, α², …]`, `n` of them.
+fn powers(builder: &mut CircuitBuilder, alpha: Wire, n: usize) -> Vec<Wire> {
+    let mut out = Vec::with_capacity(n);
+    let mut p = builder.one();
+    for _ in 0..n {
+        out.push(p);
+        p = builder.mul(p, alpha);
+    }
+    out
+}
+
+/// `Σ weightsᵢ · valuesᵢ`.
+fn dot(builder: &mut CircuitBuilder, weights: &[Wire], values: &[Wire]) -> Wire {
+    let mut acc = builder.zero();
+    for (&w, &v) in weights.iter().zip(values) {
+        acc = builder.mul_add(w, v, acc);
+    }
+    acc
+}
+
+/// `row[position]`, with the position given by its bits (least significant first).
+fn select_at(builder: &mut CircuitBuilder, row: &[Wire], bits: &[Wire]) -> Wire {
+    let mut candidates = row.to_vec();
+    for &bit in bits {
+        candidates = candidates
+            .chunks_exact(2)
+            .map(|pair| builder.select(bit, pair[1], pair[0]))
+            .collect();
+    }
+    candidates[0]
+}
+
+/// Verifies the opening argument for `claims` on the challenger `verify_ood` left.
+pub fn verify_pcs(
+    builder: &mut CircuitBuilder,
+    challenger: &mut ChallengerWires,
+    shape: &PcsLayout,
+    claims: &[ClaimWires],
+    proof: &PcsProofWires,
+) {
+    // PCS transcript.
+    for &c in &shape.pcs_seed {
+        let w = builder.constant_base(c);
+        challenger.observe(builder, w);
+    }
+    for claim in claims {
+        for (_, values) in claim.matrices.iter().flatten() {
+            for v in values {
+                challenger.observe_slice(builder, &v.coefficients);
+            }
+        }
+    }
+    challenger.check_pow(builder, shape.batch_pow_bits, proof.batch_pow);
+    let alpha = challenger.sample_ext(builder);
+
+    // FRI transcript.
+    for &c in &shape.fri_seed {
+        let w = builder.constant_base(c);
+        challenger.observe(builder, w);
+    }
+    let betas: Vec<Wire> = proof
+        .commit_phase_commits
+        .iter()
+        .map(|commit| {
+            challenger.observe_slice(builder, commit);
+            challenger.sample_ext(builder)
+        })
+        .collect();
+    for c in &proof.final_poly {
+        challenger.observe_slice(builder, &c.coefficients);
+    }
+    challenger.check_pow(builder, shape.query_pow_bits, proof.query_pow);
+    let log_max = shape.log_max_height();
+    let index_bits: Vec<Vec<Wire>> = (0..shape.num_queries)
+        .map(|_| challenger.sample_bits(builder, log_max))
+        .collect();
+
+    // α powers per height ("ladders") and the claimed side Σ αᵏ p_k(z) of every point.
+    let mut ladder_lengths: BTreeMap<usize, usize> = BTreeMap::new();
+    for (matrices, claim) in shape.batches.iter().zip(claims) {
+        for (m, points) in matrices.iter().zip(&claim.matrices) {
+            *ladder_lengths
+                .entry(m.log_size + shape.log_blowup)
+                .or_default() += points.iter().map(|(_, v)| v.len()).sum::<usize>();
+        }
+    }
+    let longest = ladder_lengths.values().copied().max().unwrap_or(0);
+    let alpha_powers = powers(builder, alpha, longest);
+    let mut offsets: BTreeMap<usize, usize> = BTreeMap::new();
+    // Per point, in opening order: (log height, ladder offset, Σ αᵏ p_k(z)).
+    let mut point_sums = Vec::new();
+    for (matrices, claim) in shape.batches.iter().zip(claims) {
+        for (m, points) in matrices.iter().zip(&claim.matrices) {
+            let log_height = m.log_size + shape.log_blowup;
+            for (_, values) in points {
+                let offset = offsets.entry(log_height).or_default();
+                let start = *offset;
+                *offset += values.len();
+                let values: Vec<Wire> = values.iter().map(|v| v.value).collect();
+                let sum = dot(builder, &alpha_powers[start..], &values);
+                point_sums.push((log_height, start, sum));
+            }
+        }
+    }
+
+    let log_final = shape.log_blowup + log2_of(shape.final_poly_len);
+    let final_poly: Vec<Wire> = proof.final_poly.iter().map(|c| c.value).collect();
+    for (query, bits) in proof.queries.iter().zip(&index_bits) {
+        let reduced = reduce_inputs(
+            builder,
+            shape,
+            claims,
+            query,
+            bits,
+            &alpha_powers,
+            &point_sums,
+        );
+        let mut reduced = reduced.into_iter().rev().peekable();
+        let Some((top, mut folded)) = reduced.next() else {
+            unreachable!("every shape has a committed matrix")
+        };
+        debug_assert_eq!(top, log_max);
+        let mut bits: &[Wire] = bits;
+        let mut log_height = log_max;
+        for ((&log_arity, (row, path)), (&beta, commit)) in shape
+            .log_arities
+            .iter()
+            .zip(&query.rounds)
+            .zip(betas.iter().zip(&proof.commit_phase_commits))
+        {
+            let values: Vec<Wire> = row.iter().map(|v| v.value).collect();
+            let at = select_at(builder, &values, &bits[..log_arity]);
+            builder.connect(at, folded);
+            bits = &bits[log_arity..];
+            log_height -= log_arity;
+            folded = fold_row(builder, bits, log_arity, beta, &values);
+            let leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
+            let leaf = sponge(builder, &leaf_input);
+            verify_path(builder, leaf, bits, path, core::slice::from_ref(commit));
+            if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
+                let mut beta_power = beta;
+                for _ in 0..log_arity {
+                    beta_power = builder.mul(beta_power, beta_power);
+                }
+                folded = builder.mul_add(beta_power, ro, folded);
+            }
+        }
+        debug_assert_eq!(log_height, log_final);
+        debug_assert!(reduced.next().is_none());
+        let x = reversed_power(builder, Val::two_adic_generator(log_height), bits);
+        let expected = horner(builder, &final_poly, x);
+        builder.connect(folded, expected);
+    }
+}
+
+fn log2_of(n: usize) -> usize {
+    n.trailing_zeros() as usize
+}
+
+/// Checks one query's input openings and returns its reduced openings by height, ascending.
+fn reduce_inputs(
+    builder: &mut CircuitBuilder,
+    shape: &PcsLayout,
+    claims: &[ClaimWires],
+    query: &QueryWires,
+    bits: &[Wire],
+    alpha_powers: &[Wire],
+    point_sums: &[(usize, usize, Wire)],
+) -> BTreeMap<usize, Wire> {
+    let log_max = shape.log_max_height();
+    let mut reduced: BTreeMap<usize, Wire> = BTreeMap::new();
+    let mut sums = point_sums.iter();
+    for ((matrices, claim), (rows, path)) in shape.batches.iter().zip(claims).zip(&query.inputs) {
+        let batch_height = batch_log_height(shape, matrices);
+        let leaf_input: Vec<Wire> = rows.iter().flatten().copied().collect();
+        let leaf = sponge(builder, &leaf_input);
+        let batch_bits = &bits[log_max - batch_height..];
+        verify_path(
+            builder,
+            leaf,
+            batch_bits,
+            path,
+            core::slice::from_ref(&claim.commitment),
+        );
+        for ((m, points), row) in matrices.iter().zip(&claim.matrices).zip(rows) {
+            let log_height = m.log_size + shape.log_blowup;
+            // x = g · ω^rev(index >> (log_max − log_height)) on the LDE coset.
+            let own_bits = &bits[log_max - log_height..];
+            let power = reversed_power(builder, Val::two_adic_generator(log_height), own_bits);
+            let generator = builder.constant_base(Val::GENERATOR);
+            let x = builder.mul(power, generator);
+            for (z, _) in points {
+                let Some(&(_, offset, sum_at_z)) = sums.next() else {
+                    unreachable!("one sum per point")
+                };
+                let sum_at_x = dot(builder, &alpha_powers[offset..], row);
+                let difference = builder.sub(sum_at_z, sum_at_x);
+                let denominator = builder.sub(*z, x);
+                let quotient = builder.div(difference, denominator);
+                let entry = reduced.entry(log_height).or_insert_with(|| builder.zero());
+                *entry = builder.add(*entry, quotient);
+            }
+        }
+    }
+    reduced
+}
