@@ -16,6 +16,7 @@ extern crate std;
 pub mod circuit;
 pub mod config;
 pub mod field;
+pub mod fixtures;
 pub mod gadgets;
 pub mod inner;
 pub mod proof;

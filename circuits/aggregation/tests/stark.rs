@@ -4,70 +4,24 @@
 
 use aggregation_circuit::config::stark_config;
 use aggregation_circuit::field::{Ext, Val};
+use aggregation_circuit::fixtures::{FIBONACCI_SEED as INNER_SEED, Fibonacci, fibonacci_proof};
 use aggregation_circuit::gadgets::challenger::ChallengerWires;
 use aggregation_circuit::gadgets::stark::{InnerShape, OodWires, ood_values, verify_ood};
 use aggregation_circuit::{CircuitBuilder, CircuitKey};
-use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
-use p3_field::PrimeCharacteristicRing;
-use p3_matrix::dense::RowMajorMatrix;
-
-/// `(a, b) → (b, a + b)` over `n` rows; public values: the first pair and the last `b`.
-struct Fibonacci;
-
-impl BaseAir<Val> for Fibonacci {
-    fn width(&self) -> usize {
-        2
-    }
-
-    fn num_public_values(&self) -> usize {
-        3
-    }
-
-    fn main_next_row_columns(&self) -> Vec<usize> {
-        vec![0, 1]
-    }
-}
-
-impl<AB: AirBuilder<F = Val>> Air<AB> for Fibonacci {
-    fn eval(&self, builder: &mut AB) {
-        let main = builder.main();
-        let (a, b) = (main.current(0).expect("a"), main.current(1).expect("b"));
-        let (a2, b2) = (main.next(0).expect("a'"), main.next(1).expect("b'"));
-        let public: Vec<AB::Expr> = builder.public_values().iter().map(|&p| p.into()).collect();
-        builder.when_first_row().assert_eq(a, public[0].clone());
-        builder.when_first_row().assert_eq(b, public[1].clone());
-        builder.when_transition().assert_eq(a2, b);
-        builder.when_transition().assert_eq(b2, a + b);
-        builder.when_last_row().assert_eq(b, public[2].clone());
-    }
-}
 
 const LOG_ROWS: usize = 6;
-const INNER_SEED: [u32; 3] = [7, 7, 7];
-
-fn fibonacci_proof() -> (
-    p3_uni_stark::Proof<aggregation_circuit::config::AggregationConfig>,
-    Vec<Val>,
-) {
-    let n = 1 << LOG_ROWS;
-    let mut values = Vec::with_capacity(2 * n);
-    let (mut a, mut b) = (Val::ONE, Val::ONE);
-    for _ in 0..n {
-        values.extend([a, b]);
-        (a, b) = (b, a + b);
-    }
-    let last = values[2 * n - 1];
-    let public = vec![Val::ONE, Val::ONE, last];
-    let config = stark_config(&INNER_SEED.map(Val::from_u32));
-    let proof = p3_uni_stark::prove(&config, &Fibonacci, RowMajorMatrix::new(values, 2), &public)
-        .expect("proves");
-    p3_uni_stark::verify(&config, &Fibonacci, &proof, &public).expect("verifies natively");
-    (proof, public)
-}
+use p3_field::PrimeCharacteristicRing;
 
 #[test]
 fn the_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() {
-    let (proof, public) = fibonacci_proof();
+    let (proof, public) = fibonacci_proof(LOG_ROWS);
+    p3_uni_stark::verify(
+        &stark_config(&INNER_SEED.map(Val::from_u32)),
+        &Fibonacci,
+        &proof,
+        &public,
+    )
+    .expect("verifies natively");
     let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &INNER_SEED.map(Val::from_u32));
     assert_eq!(proof.degree_bits, LOG_ROWS);
 
@@ -112,7 +66,14 @@ fn a_whole_proof_is_verified_in_circuit() {
     use aggregation_circuit::gadgets::stark::verify_uni_stark;
     use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
 
-    let (proof, public) = fibonacci_proof();
+    let (proof, public) = fibonacci_proof(LOG_ROWS);
+    p3_uni_stark::verify(
+        &stark_config(&INNER_SEED.map(Val::from_u32)),
+        &Fibonacci,
+        &proof,
+        &public,
+    )
+    .expect("verifies natively");
     let seed = INNER_SEED.map(Val::from_u32);
     let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &seed);
     let layout = pcs_layout(&shape);

@@ -1,0 +1,70 @@
+//! One recursion step: prove that a uni-STARK proof (a Fibonacci AIR in the aggregation
+//! configuration) verifies, with the verifier written as a circuit. Prints one JSON line.
+//!
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N]`
+
+use std::time::Instant;
+
+use aggregation_circuit::field::Val;
+use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
+use aggregation_circuit::gadgets::stark::{InnerShape, verify_uni_stark};
+use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
+use aggregation_circuit::{CircuitBuilder, CircuitKey};
+use p3_field::PrimeCharacteristicRing;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let log_rows = args
+        .iter()
+        .position(|a| a == "--log-rows")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    let seed = FIBONACCI_SEED.map(Val::from_u32);
+    let (proof, public) = fibonacci_proof(log_rows);
+    let inner_bytes = postcard::to_allocvec(&proof).map_or(0, |b| b.len());
+
+    let start = Instant::now();
+    let shape = InnerShape::new(&Fibonacci, log_rows, &seed);
+    let layout = pcs_layout(&shape);
+    let mut b = CircuitBuilder::new();
+    verify_uni_stark(&mut b, &shape, &layout);
+    let circuit = b.build();
+    let (slots, alu, perms) = (
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+    );
+    let key = CircuitKey::new(circuit);
+    let setup = start.elapsed();
+
+    let start = Instant::now();
+    let values = uni_stark_values(&shape, &layout, &seed, &proof, &public).expect("lays out");
+    let layout_time = start.elapsed();
+    let start = Instant::now();
+    let outer = key.prove(&[], &values).expect("proves");
+    let prove = start.elapsed();
+    let start = Instant::now();
+    key.verify(&outer, &[]).expect("verifies");
+    let verify = start.elapsed();
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "recursion_step",
+            "inner": "fibonacci",
+            "inner_log_rows": log_rows,
+            "inner_proof_bytes": inner_bytes,
+            "circuit_slots": slots,
+            "circuit_alu_rows": alu,
+            "circuit_permutations": perms,
+            "log_heights": key.log_heights(),
+            "setup_ms": setup.as_secs_f64() * 1e3,
+            "witness_layout_ms": layout_time.as_secs_f64() * 1e3,
+            "prove_ms": prove.as_secs_f64() * 1e3,
+            "outer_proof_bytes": outer.to_bytes().len(),
+            "verify_ms": verify.as_secs_f64() * 1e3,
+            "conjectured_bits": key.security().conjectured_bits,
+            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    );
+}

@@ -1,0 +1,66 @@
+//! A small inner AIR and its proofs, for the recursive verifier's tests and benchmarks.
+
+use alloc::vec::Vec;
+
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_uni_stark::Proof;
+
+use crate::config::{AggregationConfig, stark_config};
+use crate::field::Val;
+
+/// `(a, b) → (b, a + b)` over the trace; public values: the first pair and the last `b`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fibonacci;
+
+/// The configuration seed the fixtures prove under.
+pub const FIBONACCI_SEED: [u32; 3] = [7, 7, 7];
+
+impl BaseAir<Val> for Fibonacci {
+    fn width(&self) -> usize {
+        2
+    }
+
+    fn num_public_values(&self) -> usize {
+        3
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        alloc::vec![0, 1]
+    }
+}
+
+impl<AB: AirBuilder<F = Val>> Air<AB> for Fibonacci {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let (Some(a), Some(b), Some(a2), Some(b2)) =
+            (main.current(0), main.current(1), main.next(0), main.next(1))
+        else {
+            unreachable!("the layout has two columns and the next row")
+        };
+        let public: Vec<AB::Expr> = builder.public_values().iter().map(|&p| p.into()).collect();
+        builder.when_first_row().assert_eq(a, public[0].clone());
+        builder.when_first_row().assert_eq(b, public[1].clone());
+        builder.when_transition().assert_eq(a2, b);
+        builder.when_transition().assert_eq(b2, a + b);
+        builder.when_last_row().assert_eq(b, public[2].clone());
+    }
+}
+
+/// A proof over `2^log_rows` rows starting from `(1, 1)`, in the aggregation configuration
+/// seeded with [`FIBONACCI_SEED`], and its public values.
+pub fn fibonacci_proof(log_rows: usize) -> (Proof<AggregationConfig>, Vec<Val>) {
+    let n = 1 << log_rows;
+    let mut values = Vec::with_capacity(2 * n);
+    let (mut a, mut b) = (Val::ONE, Val::ONE);
+    for _ in 0..n {
+        values.extend([a, b]);
+        (a, b) = (b, a + b);
+    }
+    let public = alloc::vec![Val::ONE, Val::ONE, values[2 * n - 1]];
+    let config = stark_config(&FIBONACCI_SEED.map(Val::from_u32));
+    let proof = p3_uni_stark::prove(&config, &Fibonacci, RowMajorMatrix::new(values, 2), &public)
+        .unwrap_or_else(|e| unreachable!("a valid Fibonacci trace proves: {e:?}"));
+    (proof, public)
+}
