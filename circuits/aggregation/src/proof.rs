@@ -238,17 +238,17 @@ mod tests {
         state[1] = y;
         let out = b.permute(state);
         b.connect(out[0], lane);
+        // A Merkle-style step: the same lanes, exchanged (bit = 1).
+        let bit = b.private_input();
+        b.permute_swapped(state, bit);
         let (x, y) = (Val::from_u32(6), Val::from_u32(7));
         let mut state = [Val::ZERO; 24];
         state[0] = x;
         state[1] = y;
         crate::field::permute(&mut state);
         let public = alloc::vec![x * y + x, state[0]];
-        (
-            CircuitKey::new(b.build()),
-            public,
-            alloc::vec![x.into(), y.into()],
-        )
+        let private = alloc::vec![x.into(), y.into(), Ext::ONE];
+        (CircuitKey::new(b.build()), public, private)
     }
 
     /// A tampered trace proves (the batch prover runs without its debug self-checks, see the
@@ -296,8 +296,10 @@ mod tests {
                 Table::Public(_) => cells.push((t, 0, 1)),
                 // Each operand of the multiply–add.
                 Table::Alu(_) => cells.extend([(t, 0, 0), (t, 0, 7), (t, 0, 12), (t, 0, 19)]),
-                // An input lane, an S-box column and an output lane.
-                Table::Poseidon2(_) => cells.extend([(t, 0, 1), (t, 0, 130), (t, 0, width - 3)]),
+                // An input lane, an S-box column, an output lane, an exchange bit (1 → 2).
+                Table::Poseidon2(_) => {
+                    cells.extend([(t, 0, 1), (t, 0, 130), (t, 0, width - 4), (t, 1, width - 1)])
+                }
             }
         }
         for (t, row, col) in cells {
@@ -306,6 +308,17 @@ mod tests {
             traces[t].values[row * width + col] += Val::ONE;
             assert_rejected(&key, &traces, &public);
         }
+        // An exchange bit cleared (1 → 0): the row reads the lanes unexchanged.
+        let perm = key
+            .tables
+            .iter()
+            .position(|t| matches!(t, Table::Poseidon2(_)))
+            .expect("poseidon2");
+        let mut traces = honest.clone();
+        let w = traces[perm].width();
+        traces[perm].values[w + w - 1] = Val::ZERO;
+        assert_rejected(&key, &traces, &public);
+
         // A consistent change of one wire's value in both the witness and the ALU tables still
         // breaks the multiply–add (wire 0 is the constant zero, so use the ALU's `x`).
         let alu = key

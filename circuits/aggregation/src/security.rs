@@ -51,18 +51,32 @@ fn shape_of(table: &Table) -> TableShape {
     let layout = AirLayout::from_air::<Val>(table);
     let symbolic = InteractionSymbolicBuilder::<Val, Ext>::from_air(table, layout);
     let base = symbolic.base_constraints();
-    let interactions = symbolic.global_interactions().len();
+    let interactions = symbolic.global_interactions();
+    // A fraction pin `U·f − V` has degree max(1 + deg U, deg V), with U the combined message.
+    let pin_degree = interactions
+        .iter()
+        .map(|i| {
+            let message = i
+                .fields
+                .iter()
+                .map(|f| f.degree_multiple())
+                .max()
+                .unwrap_or(0);
+            (1 + message).max(i.count.degree_multiple())
+        })
+        .max()
+        .unwrap_or(0);
     TableShape {
         // Each lookup adds a fraction pin; the running sum adds three more constraints.
-        constraints: base.len() + interactions + 3,
-        // A fraction pin `U·f − V` has degree 1 + deg U, and every message here is linear.
+        constraints: base.len() + interactions.len() + 3,
         max_degree: base
             .iter()
             .map(|c| c.degree_multiple())
             .max()
             .unwrap_or(0)
+            .max(pin_degree)
             .max(2),
-        interactions,
+        interactions: interactions.len(),
     }
 }
 

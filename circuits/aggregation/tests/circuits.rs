@@ -312,3 +312,23 @@ fn unread_permutation_outputs_have_no_witness_row() {
     let witness = key.circuit().run(&[expected[0]], &private).expect("runs");
     assert_eq!(witness.value(out[1]), base(expected[1]));
 }
+
+/// The exchange bit of a Merkle step must be 0 or 1.
+#[test]
+fn an_exchange_bit_must_be_a_bit() {
+    let mut b = CircuitBuilder::new();
+    let left: DigestWires = core::array::from_fn(|_| b.private_input());
+    let right: DigestWires = core::array::from_fn(|_| b.private_input());
+    let bit = b.private_input();
+    let swapped = aggregation_circuit::gadgets::hash::compress_swapped(&mut b, &left, &right, bit);
+    let plain = compress(&mut b, &right, &left);
+    let circuit = b.build();
+    let mut private: Vec<Ext> = (0..24).map(|i| base(Val::from_usize(i + 1))).collect();
+    private.push(Ext::ONE);
+    let witness = circuit.run(&[], &private).expect("bit 1 runs");
+    // Exchanged halves: the same digest as compressing (right, left).
+    assert_eq!(witness.value(swapped[0]), witness.value(plain[0]));
+    private[24] = base(Val::TWO);
+    let err = circuit.run(&[], &private).expect_err("bit 2 is refused");
+    assert!(matches!(err, RunError::NotBoolean { .. }), "{err}");
+}

@@ -165,7 +165,23 @@ impl CircuitBuilder {
     /// One Poseidon2 permutation of base-field lanes.
     pub fn permute(&mut self, input: [Wire; WIDTH]) -> [Wire; WIDTH] {
         let output = core::array::from_fn(|_| self.fresh());
-        self.ops.push(Op::Perm(PermOp { input, output }));
+        self.ops.push(Op::Perm(PermOp {
+            input,
+            output,
+            swap: None,
+        }));
+        output
+    }
+
+    /// One permutation of `input` with its halves exchanged first if `bit` is one. `bit` is
+    /// constrained boolean by the permutation table.
+    pub fn permute_swapped(&mut self, input: [Wire; WIDTH], bit: Wire) -> [Wire; WIDTH] {
+        let output = core::array::from_fn(|_| self.fresh());
+        self.ops.push(Op::Perm(PermOp {
+            input,
+            output,
+            swap: Some(bit),
+        }));
         output
     }
 
@@ -222,7 +238,7 @@ impl CircuitBuilder {
             match op {
                 Op::Const(w, _) | Op::Public(w, _) | Op::Private(w, _) => read(w),
                 Op::Alu(alu) => alu.wires.iter().for_each(&mut read),
-                Op::Perm(perm) => perm.input.iter().for_each(&mut read),
+                Op::Perm(perm) => perm.input.iter().chain(&perm.swap).for_each(&mut read),
                 Op::Bits { input, bits } => {
                     read(input);
                     bits.iter().for_each(&mut read);
@@ -264,9 +280,14 @@ impl CircuitBuilder {
                     wires: wires.map(map),
                     solve,
                 }),
-                Op::Perm(PermOp { input, output }) => Op::Perm(PermOp {
+                Op::Perm(PermOp {
+                    input,
+                    output,
+                    swap,
+                }) => Op::Perm(PermOp {
                     input: input.map(map),
                     output: output.map(map),
+                    swap: swap.map(map),
                 }),
                 Op::Bits { input, bits } => Op::Bits {
                     input: map(input),

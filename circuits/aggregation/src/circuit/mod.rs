@@ -63,13 +63,17 @@ pub struct AluOp {
     pub solve: Solve,
 }
 
-/// One Poseidon2 permutation row: `output = permute(input)` on base-field lanes.
+/// One Poseidon2 permutation row: `output = permute(input)` on base-field lanes, where the two
+/// halves of the input are exchanged first if the `swap` bit is one (a Merkle step: the node is
+/// the left or the right child).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PermOp {
-    /// Input lanes.
+    /// Input lanes (before the optional exchange).
     pub input: [Wire; WIDTH],
     /// Output lanes.
     pub output: [Wire; WIDTH],
+    /// The exchange bit, if any (must be 0 or 1).
+    pub swap: Option<Wire>,
 }
 
 /// How a wire gets its value when the circuit runs.
@@ -197,9 +201,11 @@ impl Circuit {
                 Op::Perm(PermOp {
                     input: i,
                     output: o,
+                    swap,
                 }) => {
                     input.push(Val::from_u8(5));
                     input.extend(i.iter().chain(o).map(wire));
+                    input.push(swap.as_ref().map_or(Val::NEG_ONE, wire));
                 }
                 Op::Bits { input: w, bits } => {
                     input.extend([Val::from_u8(6), wire(w), Val::from_usize(bits.len())]);

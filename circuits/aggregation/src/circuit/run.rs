@@ -49,6 +49,14 @@ pub enum RunError {
         /// The operation.
         op: usize,
     },
+    /// A permutation's exchange bit is neither 0 nor 1.
+    #[error("operation {op} needs a bit (0 or 1) on wire {wire}")]
+    NotBoolean {
+        /// The operation.
+        op: usize,
+        /// The wire.
+        wire: usize,
+    },
     /// A permutation lane or a decomposed wire is not a base-field element.
     #[error("operation {op} needs a base-field value on wire {wire}")]
     NotBase {
@@ -142,10 +150,29 @@ impl Runner {
         }
     }
 
-    fn perm(&mut self, PermOp { input, output }: &PermOp) -> Result<(), RunError> {
+    fn perm(
+        &mut self,
+        PermOp {
+            input,
+            output,
+            swap,
+        }: &PermOp,
+    ) -> Result<(), RunError> {
         let mut state = [Val::ZERO; WIDTH];
         for (lane, w) in state.iter_mut().zip(input) {
             *lane = self.get_base(*w)?;
+        }
+        if let Some(bit) = swap {
+            match self.get_base(*bit)? {
+                b if b == Val::ONE => state.rotate_left(WIDTH / 2),
+                b if b == Val::ZERO => {}
+                _ => {
+                    return Err(RunError::NotBoolean {
+                        op: self.op,
+                        wire: bit.index(),
+                    });
+                }
+            }
         }
         crate::field::permute(&mut state);
         for (w, lane) in output.iter().zip(state) {

@@ -37,3 +37,17 @@ pub fn compress(
     let out = builder.permute(state);
     core::array::from_fn(|i| out[i])
 }
+
+/// `compress(left, right)` if `bit` is 0, `compress(right, left)` if it is 1, in one permutation
+/// row (the table exchanges the halves).
+pub fn compress_swapped(
+    builder: &mut CircuitBuilder,
+    left: &DigestWires,
+    right: &DigestWires,
+    bit: Wire,
+) -> DigestWires {
+    let state: [Wire; WIDTH] =
+        core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] });
+    let out = builder.permute_swapped(state, bit);
+    core::array::from_fn(|i| out[i])
+}

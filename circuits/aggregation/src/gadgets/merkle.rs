@@ -3,15 +3,12 @@
 
 use alloc::vec::Vec;
 
-use super::hash::{DigestWires, compress};
-use p3_field::PrimeCharacteristicRing;
-
+use super::hash::{DigestWires, compress_swapped};
 use crate::circuit::{CircuitBuilder, Wire};
-use crate::field::Val;
 
 /// Recomputes the root from `leaf`, walking up `siblings` (lowest first) with the index `bits`
 /// (least significant first: bit `i` set means the node at level `i` is a right child). Returns
-/// the node reached after the last sibling. The bits must already be constrained boolean.
+/// the node reached after the last sibling. The permutation table constrains the bits boolean.
 pub fn walk(
     builder: &mut CircuitBuilder,
     leaf: DigestWires,
@@ -19,19 +16,10 @@ pub fn walk(
     siblings: &[DigestWires],
 ) -> DigestWires {
     debug_assert_eq!(bits.len(), siblings.len());
-    let minus_one = builder.constant_base(-Val::ONE);
     let mut node = leaf;
     for (&bit, sibling) in bits.iter().zip(siblings) {
-        let not_bit = builder.mul(bit, minus_one);
-        let mut left = node;
-        let mut right = node;
-        for k in 0..node.len() {
-            // left = bit ? sibling : node, right = bit ? node : sibling.
-            let diff = builder.sub(sibling[k], node[k]);
-            left[k] = builder.mul_add(bit, diff, node[k]);
-            right[k] = builder.mul_add(not_bit, diff, sibling[k]);
-        }
-        node = compress(builder, &left, &right);
+        // bit = 1: the node is the right child, so the permutation exchanges the halves.
+        node = compress_swapped(builder, &node, sibling, bit);
     }
     node
 }

@@ -1,10 +1,14 @@
 //! The Poseidon2 table: one row per permutation, reusing the transaction circuit's flat
-//! degree-3 permutation columns. Each row reads its 24 input and 24 output lanes as base-field
-//! wires.
+//! degree-3 permutation columns, plus one exchange bit.
 //!
-//! Preprocessed: 24 input indices, 24 output indices, `active` (for the inputs) and one flag per
-//! output lane (zero for a lane nothing else reads, which has no witness row). Padding rows
-//! permute zeros.
+//! A row reads its 24 input lanes and each live output lane as base-field wires. With the
+//! exchange bit `s` set, lane `i` reads the wire of lane `i ± 12` instead: the lookup index is
+//! `idx_i + s·(idx_partner − idx_i)`, so a Merkle step (node left or right of its sibling) costs
+//! no ALU rows. `s` is constrained boolean and is zero on rows without an exchange.
+//!
+//! Preprocessed: 24 input indices, 24 output indices, `active`, one read flag per output lane
+//! (zero for a lane nothing else reads, which has no witness row), `has_swap`, the bit's index.
+//! Main: the permutation columns, then `s`. Padding rows permute zeros.
 
 use alloc::vec::Vec;
 
@@ -13,13 +17,20 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
 pub use transaction_circuit::poseidon2_cols::WIDTH;
-use transaction_circuit::poseidon2_cols::{self, NUM_POSEIDON2_COLS as COLS, Poseidon2Cols};
+use transaction_circuit::poseidon2_cols::{self, NUM_POSEIDON2_COLS, Poseidon2Cols};
 
 use super::{height_for, main_row, preprocessed, preprocessed_row, read_base_wire};
 use crate::circuit::{Circuit, Witness};
 use crate::field::{Val, as_base};
 
-const PREP_WIDTH: usize = 3 * WIDTH + 1;
+const HALF: usize = WIDTH / 2;
+const ACTIVE: usize = 2 * WIDTH;
+const OUT_READ: usize = ACTIVE + 1;
+const HAS_SWAP: usize = OUT_READ + WIDTH;
+const SWAP_INDEX: usize = HAS_SWAP + 1;
+const PREP_WIDTH: usize = SWAP_INDEX + 1;
+const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
+const COLS: usize = NUM_POSEIDON2_COLS + 1;
 
 /// The Poseidon2 table of one circuit.
 #[derive(Clone, Debug)]
@@ -30,21 +41,19 @@ pub struct Poseidon2Table {
 
 impl Poseidon2Table {
     pub(crate) fn new(circuit: &Circuit) -> Self {
+        let index = |w: &crate::circuit::Wire| Val::from_usize(w.index());
         let rows: Vec<Vec<Val>> = circuit
             .perm_ops()
             .map(|op| {
-                let mut row: Vec<Val> = op
-                    .input
-                    .iter()
-                    .chain(&op.output)
-                    .map(|w| Val::from_usize(w.index()))
-                    .collect();
+                let mut row: Vec<Val> = op.input.iter().chain(&op.output).map(index).collect();
                 row.push(Val::ONE);
                 row.extend(
                     op.output
                         .iter()
                         .map(|w| Val::from_bool(circuit.is_live(*w))),
                 );
+                row.push(Val::from_bool(op.swap.is_some()));
+                row.push(op.swap.as_ref().map_or(Val::ZERO, index));
                 row
             })
             .collect();
@@ -63,16 +72,24 @@ impl Poseidon2Table {
         let mut values = Vec::with_capacity(COLS * self.height);
         let mut used = 0;
         for op in circuit.perm_ops() {
-            // `run` has checked every lane is a base element.
-            let input = op
+            // `run` has checked every lane is a base element and the bit is 0 or 1.
+            let mut input = op
                 .input
                 .map(|w| as_base(witness.slot_value(w)).unwrap_or_default());
+            let bit = op.swap.map_or(Val::ZERO, |w| {
+                as_base(witness.slot_value(w)).unwrap_or_default()
+            });
+            if bit == Val::ONE {
+                input.rotate_left(HALF);
+            }
             poseidon2_cols::fill(input).write_to(&mut values);
+            values.push(bit);
             used += 1;
         }
         let padding = poseidon2_cols::fill([Val::ZERO; WIDTH]);
         for _ in used..self.height {
             padding.write_to(&mut values);
+            values.push(Val::ZERO);
         }
         RowMajorMatrix::new(values, COLS)
     }
@@ -85,12 +102,20 @@ impl Poseidon2Table {
         let main = main_row(builder);
         let cols = Poseidon2Cols::from_slice(&main);
         poseidon2_cols::eval(builder, &cols);
-        let active = prep[2 * WIDTH].clone();
+        let bit: AB::Expr = main[SWAP_BIT].into();
+        let has_swap = prep[HAS_SWAP].clone();
+        builder.assert_bool(bit.clone());
+        builder.assert_zero((AB::Expr::ONE - has_swap.clone()) * bit.clone());
+        read_base_wire(builder, prep[SWAP_INDEX].clone(), bit.clone(), has_swap);
+
+        let active = prep[ACTIVE].clone();
         for (i, lane) in cols.input.iter().enumerate() {
-            read_base_wire(builder, prep[i].clone(), (*lane).into(), active.clone());
+            let partner = (i + HALF) % WIDTH;
+            let index = prep[i].clone() + bit.clone() * (prep[partner].clone() - prep[i].clone());
+            read_base_wire(builder, index, (*lane).into(), active.clone());
         }
         for (i, lane) in cols.output().iter().enumerate() {
-            let read = prep[2 * WIDTH + 1 + i].clone();
+            let read = prep[OUT_READ + i].clone();
             read_base_wire(builder, prep[WIDTH + i].clone(), (*lane).into(), read);
         }
     }

@@ -59,6 +59,7 @@ impl WitnessTable {
                     .input
                     .iter()
                     .chain(&perm.output)
+                    .chain(&perm.swap)
                     .filter(|w| circuit.is_live(**w))
                     .for_each(|w| uses[w.index()] += 1),
                 Op::Const(..) | Op::Private(..) | Op::Bits { .. } => {}
