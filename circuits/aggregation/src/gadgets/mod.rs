@@ -8,4 +8,5 @@ pub mod fri;
 pub mod hash;
 pub mod merkle;
 pub mod pcs;
+pub mod periodic;
 pub mod stark;
