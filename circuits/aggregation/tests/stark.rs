@@ -12,16 +12,20 @@ use aggregation_circuit::{CircuitBuilder, CircuitKey};
 const LOG_ROWS: usize = 6;
 use p3_field::PrimeCharacteristicRing;
 
+/// A Fibonacci proof that Plonky3's verifier accepts, and its public values.
+fn honest_proof() -> (
+    p3_uni_stark::Proof<aggregation_circuit::config::AggregationConfig>,
+    Vec<Val>,
+) {
+    let (proof, public) = fibonacci_proof(LOG_ROWS);
+    let config = stark_config(&INNER_SEED.map(Val::from_u32));
+    p3_uni_stark::verify(&config, &Fibonacci, &proof, &public).expect("verifies natively");
+    (proof, public)
+}
+
 #[test]
 fn the_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() {
-    let (proof, public) = fibonacci_proof(LOG_ROWS);
-    p3_uni_stark::verify(
-        &stark_config(&INNER_SEED.map(Val::from_u32)),
-        &Fibonacci,
-        &proof,
-        &public,
-    )
-    .expect("verifies natively");
+    let (proof, public) = honest_proof();
     let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &INNER_SEED.map(Val::from_u32));
     assert_eq!(proof.degree_bits, LOG_ROWS);
 
@@ -66,14 +70,7 @@ fn a_whole_proof_is_verified_in_circuit() {
     use aggregation_circuit::gadgets::stark::verify_uni_stark;
     use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
 
-    let (proof, public) = fibonacci_proof(LOG_ROWS);
-    p3_uni_stark::verify(
-        &stark_config(&INNER_SEED.map(Val::from_u32)),
-        &Fibonacci,
-        &proof,
-        &public,
-    )
-    .expect("verifies natively");
+    let (proof, public) = honest_proof();
     let seed = INNER_SEED.map(Val::from_u32);
     let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &seed);
     let layout = pcs_layout(&shape);

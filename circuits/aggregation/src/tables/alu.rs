@@ -10,7 +10,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::{height_for, main_row, preprocessed, preprocessed_row, read_wire};
+use super::{Preprocessed, main_row, preprocessed_row, read_wire};
 use crate::circuit::{Circuit, Witness};
 use crate::field::{EXT_DEGREE, Val, coefficients, ext_mul_coefficients};
 
@@ -20,8 +20,7 @@ const WIDTH: usize = 4 * EXT_DEGREE;
 /// The ALU table of one circuit.
 #[derive(Clone, Debug)]
 pub struct AluTable {
-    height: usize,
-    prep: RowMajorMatrix<Val>,
+    prep: Preprocessed,
 }
 
 impl AluTable {
@@ -38,19 +37,17 @@ impl AluTable {
                 row
             })
             .collect();
-        let height = height_for(rows.len());
         Self {
-            height,
-            prep: preprocessed(PREP_WIDTH, height, rows),
+            prep: Preprocessed::for_rows(PREP_WIDTH, rows),
         }
     }
 
     pub(crate) fn height(&self) -> usize {
-        self.height
+        self.prep.height()
     }
 
     pub(crate) fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
-        let mut values = Val::zero_vec(WIDTH * self.height);
+        let mut values = Val::zero_vec(WIDTH * self.prep.height());
         for (row, op) in values.chunks_exact_mut(WIDTH).zip(circuit.alu_ops()) {
             for (slot, w) in row.chunks_exact_mut(EXT_DEGREE).zip(op.wires) {
                 slot.copy_from_slice(&coefficients(witness.slot_value(w)));
@@ -86,7 +83,7 @@ impl BaseAir<Val> for AluTable {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        Some(self.prep.clone())
+        Some(self.prep.matrix())
     }
 
     fn preprocessed_width(&self) -> usize {

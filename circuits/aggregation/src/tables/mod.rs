@@ -173,17 +173,38 @@ where
     }
 }
 
-/// Rows of a preprocessed matrix: the values of `rows`, then zero rows up to `height`.
-pub(crate) fn preprocessed(
-    width: usize,
+/// A table's height and preprocessed columns.
+#[derive(Clone, Debug)]
+pub struct Preprocessed {
     height: usize,
-    rows: Vec<Vec<Val>>,
-) -> RowMajorMatrix<Val> {
-    let mut values = Val::zero_vec(width * height);
-    for (r, row) in rows.into_iter().enumerate() {
-        values[r * width..(r + 1) * width].copy_from_slice(&row);
+    matrix: RowMajorMatrix<Val>,
+}
+
+impl Preprocessed {
+    /// `rows` (of `width` values each), then zero rows up to `height`.
+    pub(crate) fn new(width: usize, height: usize, rows: Vec<Vec<Val>>) -> Self {
+        let mut values = Val::zero_vec(width * height);
+        for (r, row) in rows.into_iter().enumerate() {
+            values[r * width..(r + 1) * width].copy_from_slice(&row);
+        }
+        Self {
+            height,
+            matrix: RowMajorMatrix::new(values, width),
+        }
     }
-    RowMajorMatrix::new(values, width)
+
+    /// One row per operation, at least `2^MIN_LOG_HEIGHT` rows.
+    pub(crate) fn for_rows(width: usize, rows: Vec<Vec<Val>>) -> Self {
+        Self::new(width, height_for(rows.len()), rows)
+    }
+
+    pub(crate) fn height(&self) -> usize {
+        self.height
+    }
+
+    pub(crate) fn matrix(&self) -> RowMajorMatrix<Val> {
+        self.matrix.clone()
+    }
 }
 
 /// The builder's preprocessed row as owned expressions.

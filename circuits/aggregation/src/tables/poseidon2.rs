@@ -19,7 +19,7 @@ use p3_matrix::dense::RowMajorMatrix;
 pub use transaction_circuit::poseidon2_cols::WIDTH;
 use transaction_circuit::poseidon2_cols::{self, NUM_POSEIDON2_COLS, Poseidon2Cols};
 
-use super::{height_for, main_row, preprocessed, preprocessed_row, read_base_wire};
+use super::{Preprocessed, main_row, preprocessed_row, read_base_wire};
 use crate::circuit::{Circuit, Witness};
 use crate::field::{Val, as_base};
 
@@ -35,8 +35,7 @@ const COLS: usize = NUM_POSEIDON2_COLS + 1;
 /// The Poseidon2 table of one circuit.
 #[derive(Clone, Debug)]
 pub struct Poseidon2Table {
-    height: usize,
-    prep: RowMajorMatrix<Val>,
+    prep: Preprocessed,
 }
 
 impl Poseidon2Table {
@@ -57,19 +56,17 @@ impl Poseidon2Table {
                 row
             })
             .collect();
-        let height = height_for(rows.len());
         Self {
-            height,
-            prep: preprocessed(PREP_WIDTH, height, rows),
+            prep: Preprocessed::for_rows(PREP_WIDTH, rows),
         }
     }
 
     pub(crate) fn height(&self) -> usize {
-        self.height
+        self.prep.height()
     }
 
     pub(crate) fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
-        let mut values = Vec::with_capacity(COLS * self.height);
+        let mut values = Vec::with_capacity(COLS * self.prep.height());
         let mut used = 0;
         for op in circuit.perm_ops() {
             // `run` has checked every lane is a base element and the bit is 0 or 1.
@@ -87,7 +84,7 @@ impl Poseidon2Table {
             used += 1;
         }
         let padding = poseidon2_cols::fill([Val::ZERO; WIDTH]);
-        for _ in used..self.height {
+        for _ in used..self.prep.height() {
             padding.write_to(&mut values);
             values.push(Val::ZERO);
         }
@@ -127,7 +124,7 @@ impl BaseAir<Val> for Poseidon2Table {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        Some(self.prep.clone())
+        Some(self.prep.matrix())
     }
 
     fn preprocessed_width(&self) -> usize {

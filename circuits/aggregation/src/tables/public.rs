@@ -10,7 +10,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::{height_for, main_row, preprocessed, preprocessed_row, read_base_wire};
+use super::{Preprocessed, main_row, preprocessed_row, read_base_wire};
 use crate::circuit::{Circuit, Witness};
 use crate::field::Val;
 
@@ -19,24 +19,24 @@ use crate::field::Val;
 pub struct PublicTable {
     /// The wire index of each public input.
     wires: Vec<usize>,
-    height: usize,
+    prep: Preprocessed,
 }
 
 impl PublicTable {
     pub(crate) fn new(circuit: &Circuit) -> Self {
         Self {
             wires: circuit.public_wires().iter().map(|w| w.index()).collect(),
-            height: height_for(1),
+            prep: Preprocessed::for_rows(1, alloc::vec![alloc::vec![Val::ONE]]),
         }
     }
 
     pub(crate) fn height(&self) -> usize {
-        self.height
+        self.prep.height()
     }
 
     pub(crate) fn trace(&self, witness: &Witness) -> RowMajorMatrix<Val> {
         let width = self.wires.len();
-        let mut values = Val::zero_vec(width * self.height);
+        let mut values = Val::zero_vec(width * self.prep.height());
         values[..width].copy_from_slice(witness.public());
         RowMajorMatrix::new(values, width)
     }
@@ -72,11 +72,7 @@ impl BaseAir<Val> for PublicTable {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        Some(preprocessed(
-            1,
-            self.height,
-            alloc::vec![alloc::vec![Val::ONE]],
-        ))
+        Some(self.prep.matrix())
     }
 
     fn preprocessed_width(&self) -> usize {

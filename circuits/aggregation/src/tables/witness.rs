@@ -10,7 +10,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::{InteractionBuilder, LookupBus};
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::{WIRE_BUS, height_for, main_row, preprocessed, preprocessed_row};
+use super::{Preprocessed, WIRE_BUS, height_for, main_row, preprocessed_row};
 use crate::circuit::{Circuit, Op, Witness};
 use crate::field::{EXT_DEGREE, Val, coefficients};
 
@@ -20,8 +20,7 @@ const WIDTH: usize = EXT_DEGREE + 1;
 /// The witness table of one circuit.
 #[derive(Clone, Debug)]
 pub struct WitnessTable {
-    height: usize,
-    prep: RowMajorMatrix<Val>,
+    prep: Preprocessed,
 }
 
 impl WitnessTable {
@@ -40,13 +39,12 @@ impl WitnessTable {
             row[2..].copy_from_slice(&coefficients(c));
         }
         Self {
-            height,
-            prep: preprocessed(PREP_WIDTH, height, rows),
+            prep: Preprocessed::new(PREP_WIDTH, height, rows),
         }
     }
 
     pub(crate) fn height(&self) -> usize {
-        self.height
+        self.prep.height()
     }
 
     pub(crate) fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
@@ -65,7 +63,7 @@ impl WitnessTable {
                 Op::Const(..) | Op::Private(..) | Op::Bits { .. } => {}
             }
         }
-        let mut values = Val::zero_vec(WIDTH * self.height);
+        let mut values = Val::zero_vec(WIDTH * self.prep.height());
         // `uses` has one entry per live slot, so this stops before the dead ones.
         for (i, (value, n)) in witness.values.iter().zip(uses).enumerate() {
             let row = &mut values[i * WIDTH..(i + 1) * WIDTH];
@@ -99,7 +97,7 @@ impl BaseAir<Val> for WitnessTable {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
-        Some(self.prep.clone())
+        Some(self.prep.matrix())
     }
 
     fn preprocessed_width(&self) -> usize {
