@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use aggregation_circuit::config::CAP_HEIGHT;
 use aggregation_circuit::field::Val;
 use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
 use aggregation_circuit::gadgets::stark::{InnerShape, verify_uni_stark};
@@ -21,11 +22,11 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(6);
     let seed = FIBONACCI_SEED.map(Val::from_u32);
-    let (proof, public) = fibonacci_proof(log_rows);
+    let (proof, public) = fibonacci_proof(log_rows, CAP_HEIGHT);
     let inner_bytes = postcard::to_allocvec(&proof).map_or(0, |b| b.len());
 
     let start = Instant::now();
-    let shape = InnerShape::new(&Fibonacci, log_rows, &seed);
+    let shape = InnerShape::new(&Fibonacci, log_rows, &seed, CAP_HEIGHT);
     let layout = pcs_layout(&shape);
     let mut b = CircuitBuilder::new();
     verify_uni_stark(&mut b, &shape, &layout);

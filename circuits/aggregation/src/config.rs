@@ -71,7 +71,13 @@ pub fn val_mmcs(cap_height: usize) -> ValMmcs {
 /// The configuration for one circuit: its digest is absorbed before anything else, so a proof
 /// for one circuit never verifies as a proof for another.
 pub fn stark_config(circuit_digest: &[Val]) -> AggregationConfig {
-    let val_mmcs = val_mmcs(CAP_HEIGHT);
+    stark_config_with_cap(circuit_digest, CAP_HEIGHT)
+}
+
+/// [`stark_config`] with commitments capped at `2^cap_height` digests (the recursive verifier
+/// handles any cap; the transaction proof uses 4).
+pub fn stark_config_with_cap(circuit_digest: &[Val], cap_height: usize) -> AggregationConfig {
+    let val_mmcs = val_mmcs(cap_height);
     let fri = fri_parameters(ChallengeMmcs::new(val_mmcs.clone()));
     let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
     let mut challenger = Challenger::new(default_koalabear_poseidon2_24());

@@ -7,7 +7,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_matrix::dense::RowMajorMatrix;
 use p3_uni_stark::Proof;
 
-use crate::config::{AggregationConfig, stark_config};
+use crate::config::{AggregationConfig, stark_config_with_cap};
 use crate::field::Val;
 
 /// `(a, b) → (b, a + b)` over the trace; public values: the first pair and the last `b`.
@@ -49,8 +49,8 @@ impl<AB: AirBuilder<F = Val>> Air<AB> for Fibonacci {
 }
 
 /// A proof over `2^log_rows` rows starting from `(1, 1)`, in the aggregation configuration
-/// seeded with [`FIBONACCI_SEED`], and its public values.
-pub fn fibonacci_proof(log_rows: usize) -> (Proof<AggregationConfig>, Vec<Val>) {
+/// seeded with [`FIBONACCI_SEED`] with caps of `2^cap_height` digests, and its public values.
+pub fn fibonacci_proof(log_rows: usize, cap_height: usize) -> (Proof<AggregationConfig>, Vec<Val>) {
     let n = 1 << log_rows;
     let mut values = Vec::with_capacity(2 * n);
     let (mut a, mut b) = (Val::ONE, Val::ONE);
@@ -59,7 +59,7 @@ pub fn fibonacci_proof(log_rows: usize) -> (Proof<AggregationConfig>, Vec<Val>) 
         (a, b) = (b, a + b);
     }
     let public = alloc::vec![Val::ONE, Val::ONE, values[2 * n - 1]];
-    let config = stark_config(&FIBONACCI_SEED.map(Val::from_u32));
+    let config = stark_config_with_cap(&FIBONACCI_SEED.map(Val::from_u32), cap_height);
     let proof = p3_uni_stark::prove(&config, &Fibonacci, RowMajorMatrix::new(values, 2), &public)
         .unwrap_or_else(|e| unreachable!("a valid Fibonacci trace proves: {e:?}"));
     (proof, public)

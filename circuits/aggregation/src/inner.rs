@@ -26,8 +26,8 @@ use p3_symmetric::{
 use p3_uni_stark::{Proof, StarkGenericConfig, StarkShape, StarkVerifierTranscript};
 
 use crate::config::{
-    AggregationConfig, BATCH_POW_BITS, CAP_HEIGHT, LOG_BLOWUP, LOG_FINAL_POLY_LEN, MAX_LOG_ARITY,
-    fri_parameters, stark_config, val_mmcs,
+    AggregationConfig, BATCH_POW_BITS, LOG_BLOWUP, LOG_FINAL_POLY_LEN, MAX_LOG_ARITY,
+    fri_parameters, stark_config_with_cap, val_mmcs,
 };
 use crate::field::{EXT_DEGREE, Ext, Val, coefficients};
 use crate::gadgets::pcs::{MatrixShape, PcsLayout};
@@ -88,6 +88,7 @@ pub fn pcs_layout(shape: &InnerShape) -> PcsLayout {
         pcs_seed: pcs_seed.0,
         fri_seed: fri_seed.0,
         log_blowup: LOG_BLOWUP,
+        cap_height: shape.cap_height,
         num_queries: fri.num_queries,
         batch_pow_bits: fri.batch_proof_of_work_bits,
         query_pow_bits: fri.query_proof_of_work_bits,
@@ -105,14 +106,14 @@ fn base_values(values: &[Val]) -> impl Iterator<Item = Ext> + '_ {
     values.iter().map(|v| Ext::from(*v))
 }
 
-/// Full authentication paths (lowest sibling first) for `leaves` of a binary tree of `depth`
-/// levels with one root, from a pruned multi-opening: the frontier walk of p3-merkle-tree,
+/// Full authentication paths (lowest sibling first) for `leaves` of a binary tree whose `depth`
+/// levels end at `cap`, from a pruned multi-opening: the frontier walk of p3-merkle-tree,
 /// computing the nodes the proof leaves out.
 fn restore_paths(
     leaves: &BTreeMap<usize, Digest>,
     supplied: &[Digest],
     depth: usize,
-    root: &Digest,
+    cap: &Cap,
 ) -> Result<BTreeMap<usize, Vec<Digest>>, InnerError> {
     let compress = TruncatedPermutation::<_, 2, 12, 24>::new(default_koalabear_poseidon2_24());
     let mut supplied = supplied.iter();
@@ -140,9 +141,10 @@ fn restore_paths(
     if supplied.next().is_some() {
         return Err(InnerError::Shape("pruned path too long"));
     }
-    if frontier.get(&0) != Some(root) {
+    let roots = cap.roots();
+    if frontier.iter().any(|(i, d)| roots.get(*i) != Some(d)) {
         return Err(InnerError::Opening(
-            "a Merkle path does not reach its root".into(),
+            "a Merkle path does not reach its cap".into(),
         ));
     }
     Ok(leaves
@@ -154,10 +156,11 @@ fn restore_paths(
         .collect())
 }
 
-fn root_of(cap: &Cap) -> Result<Digest, InnerError> {
-    match cap.roots() {
-        [root] => Ok(*root),
-        _ => Err(InnerError::Shape("commitment cap is not one digest")),
+fn check_cap(cap: &Cap, cap_height: usize) -> Result<&Cap, InnerError> {
+    if cap.roots().len() == 1 << cap_height {
+        Ok(cap)
+    } else {
+        Err(InnerError::Shape("commitment cap size"))
     }
 }
 
@@ -183,10 +186,11 @@ pub fn uni_stark_values(
     {
         return Err(InnerError::Shape("opened values"));
     }
-    let config = stark_config(config_seed);
-    let fri = fri_parameters(p3_commit::ExtensionMmcs::<Val, Ext, _>::new(val_mmcs(
-        CAP_HEIGHT,
-    )));
+    let config = stark_config_with_cap(config_seed, shape.cap_height);
+    let input_mmcs = val_mmcs(shape.cap_height);
+    let fri = fri_parameters(p3_commit::ExtensionMmcs::<Val, Ext, _>::new(
+        input_mmcs.clone(),
+    ));
     let pcs = &proof.opening_proof;
     let log_n = shape.degree_bits;
     let log_max = log_n + LOG_BLOWUP;
@@ -293,7 +297,7 @@ pub fn uni_stark_values(
         &indices,
         &pcs.input_openings,
         alpha,
-        &val_mmcs(CAP_HEIGHT),
+        &input_mmcs,
         &claims,
     )
     .map_err(|e| InnerError::Opening(alloc::format!("{e:?}")))?;
@@ -340,12 +344,12 @@ pub fn uni_stark_values(
             .zip(&batch.opened_values)
             .map(|(&i, rows)| (i, sponge.hash_iter(rows.iter().flatten().copied())))
             .collect();
-        let root = root_of(&claim.commitment)?;
+        let cap = check_cap(&claim.commitment, shape.cap_height)?;
         input_paths.push(restore_paths(
             &leaves,
             &batch.opening_proof.sibling_hashes,
-            log_max,
-            &root,
+            log_max - shape.cap_height,
+            cap,
         )?);
     }
     let mut round_paths = Vec::with_capacity(rounds);
@@ -365,12 +369,12 @@ pub fn uni_stark_values(
                 (i, sponge.hash_iter(flat))
             })
             .collect();
-        let root = root_of(&pcs.commit_phase_commits[round])?;
+        let cap = check_cap(&pcs.commit_phase_commits[round], shape.cap_height)?;
         round_paths.push(restore_paths(
             &leaves,
             &opening.opening_proof.sibling_hashes,
-            log_height,
-            &root,
+            log_height - shape.cap_height,
+            cap,
         )?);
     }
 
@@ -378,7 +382,9 @@ pub fn uni_stark_values(
     let mut values = ood_values(proof, public);
     values.push(Ext::from(pcs.batch_pow_witness));
     for commit in &pcs.commit_phase_commits {
-        values.extend(base_values(&root_of(commit)?));
+        values.extend(base_values(
+            check_cap(commit, shape.cap_height)?.roots().as_flattened(),
+        ));
     }
     values.extend(ext_values(&pcs.final_poly));
     values.push(Ext::from(pcs.query_pow_witness));

@@ -2,7 +2,7 @@
 //! replica must reach the same `α` and `ζ` as Plonky3's verifier, or the constraint identity at
 //! `ζ` fails.
 
-use aggregation_circuit::config::stark_config;
+use aggregation_circuit::config::stark_config_with_cap;
 use aggregation_circuit::field::{Ext, Val};
 use aggregation_circuit::fixtures::{FIBONACCI_SEED as INNER_SEED, Fibonacci, fibonacci_proof};
 use aggregation_circuit::gadgets::challenger::ChallengerWires;
@@ -13,20 +13,22 @@ const LOG_ROWS: usize = 6;
 use p3_field::PrimeCharacteristicRing;
 
 /// A Fibonacci proof that Plonky3's verifier accepts, and its public values.
-fn honest_proof() -> (
+fn honest_proof(
+    cap_height: usize,
+) -> (
     p3_uni_stark::Proof<aggregation_circuit::config::AggregationConfig>,
     Vec<Val>,
 ) {
-    let (proof, public) = fibonacci_proof(LOG_ROWS);
-    let config = stark_config(&INNER_SEED.map(Val::from_u32));
+    let (proof, public) = fibonacci_proof(LOG_ROWS, cap_height);
+    let config = stark_config_with_cap(&INNER_SEED.map(Val::from_u32), cap_height);
     p3_uni_stark::verify(&config, &Fibonacci, &proof, &public).expect("verifies natively");
     (proof, public)
 }
 
 #[test]
 fn the_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() {
-    let (proof, public) = honest_proof();
-    let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &INNER_SEED.map(Val::from_u32));
+    let (proof, public) = honest_proof(0);
+    let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &INNER_SEED.map(Val::from_u32), 0);
     assert_eq!(proof.degree_bits, LOG_ROWS);
 
     let mut b = CircuitBuilder::new();
@@ -51,7 +53,7 @@ fn the_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() 
 
     // A transcript that starts differently (another configuration seed) reaches other
     // challenges, and the identity fails.
-    let other = InnerShape::new(&Fibonacci, LOG_ROWS, &[Val::from_u32(8)]);
+    let other = InnerShape::new(&Fibonacci, LOG_ROWS, &[Val::from_u32(8)], 0);
     let mut b = CircuitBuilder::new();
     let wires = OodWires::allocate(&mut b, &other);
     let mut challenger = ChallengerWires::new(&mut b);
@@ -67,12 +69,22 @@ fn the_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() 
 /// M1: a real proof verified entirely in-circuit, and the verification itself proven.
 #[test]
 fn a_whole_proof_is_verified_in_circuit() {
+    whole_proof(0);
+}
+
+/// The same with commitments capped at four digests (the transaction proof caps at 16).
+#[test]
+fn a_whole_proof_with_capped_commitments_is_verified_in_circuit() {
+    whole_proof(2);
+}
+
+fn whole_proof(cap_height: usize) {
     use aggregation_circuit::gadgets::stark::verify_uni_stark;
     use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
 
-    let (proof, public) = honest_proof();
+    let (proof, public) = honest_proof(cap_height);
     let seed = INNER_SEED.map(Val::from_u32);
-    let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &seed);
+    let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &seed, cap_height);
     let layout = pcs_layout(&shape);
     let mut b = CircuitBuilder::new();
     verify_uni_stark(&mut b, &shape, &layout);

@@ -38,6 +38,8 @@ pub struct PcsLayout {
     pub fri_seed: Vec<Val>,
     /// `log2` of the blowup.
     pub log_blowup: usize,
+    /// Commitments are caps of `2^cap_height` digests.
+    pub cap_height: usize,
     /// FRI queries.
     pub num_queries: usize,
     /// Batch-combination proof-of-work bits.
@@ -77,8 +79,8 @@ impl PcsLayout {
 /// with the claimed values.
 #[derive(Clone, Debug)]
 pub struct ClaimWires {
-    /// The batch's commitment (one digest).
-    pub commitment: DigestWires,
+    /// The batch's commitment (its cap's digests).
+    pub commitment: Vec<DigestWires>,
     /// Per matrix, per point: the point and the claimed column values.
     pub matrices: Vec<Vec<(Wire, Vec<ExtInput>)>>,
 }
@@ -87,7 +89,7 @@ pub struct ClaimWires {
 #[derive(Clone, Debug)]
 pub struct PcsProofWires {
     batch_pow: Wire,
-    commit_phase_commits: Vec<DigestWires>,
+    commit_phase_commits: Vec<Vec<DigestWires>>,
     final_poly: Vec<ExtInput>,
     query_pow: Wire,
     queries: Vec<QueryWires>,
@@ -113,7 +115,9 @@ impl PcsProofWires {
     /// Private inputs for the whole opening proof, in the order `inner::pcs_values` lists them.
     pub fn allocate(builder: &mut CircuitBuilder, shape: &PcsLayout) -> Self {
         let batch_pow = builder.private_input();
-        let commit_phase_commits = digests(builder, shape.log_arities.len());
+        let commit_phase_commits = (0..shape.log_arities.len())
+            .map(|_| digests(builder, 1 << shape.cap_height))
+            .collect();
         let final_poly = (0..shape.final_poly_len)
             .map(|_| ExtInput::allocate(builder))
             .collect();
@@ -130,7 +134,7 @@ impl PcsProofWires {
                             .map(|m| (0..m.width).map(|_| builder.private_input()).collect())
                             .collect();
                         let log_height = batch_log_height(shape, matrices);
-                        (rows, digests(builder, log_height))
+                        (rows, digests(builder, log_height - shape.cap_height))
                     })
                     .collect();
                 let mut log_height = log_max;
@@ -140,7 +144,7 @@ impl PcsProofWires {
                     .map(|&a| {
                         log_height -= a;
                         let row = (0..1 << a).map(|_| ExtInput::allocate(builder)).collect();
-                        (row, digests(builder, log_height))
+                        (row, digests(builder, log_height - shape.cap_height))
                     })
                     .collect();
                 QueryWires { inputs, rounds }
@@ -228,7 +232,7 @@ pub fn verify_pcs(
         .commit_phase_commits
         .iter()
         .map(|commit| {
-            challenger.observe_slice(builder, commit);
+            challenger.observe_slice(builder, commit.as_flattened());
             challenger.sample_ext(builder)
         })
         .collect();
@@ -302,7 +306,7 @@ pub fn verify_pcs(
             folded = fold_row(builder, bits, log_arity, beta, &values);
             let leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
             let leaf = sponge(builder, &leaf_input);
-            verify_path(builder, leaf, bits, path, core::slice::from_ref(commit));
+            verify_path(builder, leaf, bits, path, commit);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
                 let mut beta_power = beta;
                 for _ in 0..log_arity {
@@ -341,13 +345,7 @@ fn reduce_inputs(
         let leaf_input: Vec<Wire> = rows.iter().flatten().copied().collect();
         let leaf = sponge(builder, &leaf_input);
         let batch_bits = &bits[log_max - batch_height..];
-        verify_path(
-            builder,
-            leaf,
-            batch_bits,
-            path,
-            core::slice::from_ref(&claim.commitment),
-        );
+        verify_path(builder, leaf, batch_bits, path, &claim.commitment);
         for ((m, points), row) in matrices.iter().zip(&claim.matrices).zip(rows) {
             let log_height = m.log_size + shape.log_blowup;
             // x = g · ω^rev(index >> (log_max − log_height)) on the LDE coset.

@@ -24,7 +24,7 @@ use p3_uni_stark::{Proof, StarkShape, get_log_num_quotient_chunks_for_domain};
 
 use super::challenger::{ChallengerWires, from_coefficients};
 use super::constraints::{ConstraintPoint, fold_constraints, symbolic_constraints};
-use super::hash::RATE;
+use super::hash::{DigestWires, RATE};
 use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
 use crate::circuit::{CircuitBuilder, Wire};
 use crate::config::AggregationConfig;
@@ -43,6 +43,8 @@ pub struct InnerShape {
     pub opens_next: bool,
     /// Quotient chunks.
     pub num_quotient_chunks: usize,
+    /// Commitments are caps of `2^cap_height` digests.
+    pub cap_height: usize,
     /// Everything the challenger absorbs before the trace commitment.
     pub transcript_prefix: Vec<Val>,
     /// The AIR's constraints, in assertion order.
@@ -61,8 +63,9 @@ impl CanObserve<Val> for Recorder {
 
 impl InnerShape {
     /// The shape of proofs of `air` over `2^degree_bits` rows, in a configuration whose
-    /// challenger is pre-seeded with `config_seed`.
-    pub fn new<A>(air: &A, degree_bits: usize, config_seed: &[Val]) -> Self
+    /// challenger is pre-seeded with `config_seed` and whose commitments are caps of
+    /// `2^cap_height` digests.
+    pub fn new<A>(air: &A, degree_bits: usize, config_seed: &[Val], cap_height: usize) -> Self
     where
         A: Air<SymbolicAirBuilder<Val>> + BaseAir<Val>,
     {
@@ -88,6 +91,7 @@ impl InnerShape {
             num_public: air.num_public_values(),
             opens_next: !air.main_next_row_columns().is_empty(),
             num_quotient_chunks,
+            cap_height,
             transcript_prefix: recorder.0,
             constraints: symbolic_constraints(air),
         }
@@ -97,10 +101,10 @@ impl InnerShape {
 /// The parts of an inner proof the out-of-domain check reads, as wires.
 #[derive(Clone, Debug)]
 pub struct OodWires {
-    /// The trace commitment (one digest: cap height 0).
-    pub trace_commitment: [Wire; RATE],
+    /// The trace commitment (its cap's digests).
+    pub trace_commitment: Vec<DigestWires>,
     /// The quotient commitment.
-    pub quotient_commitment: [Wire; RATE],
+    pub quotient_commitment: Vec<DigestWires>,
     /// Public values.
     pub public: Vec<Wire>,
     /// Trace at `ζ`.
@@ -140,9 +144,13 @@ pub fn ext_input_values(value: &Ext) -> [Ext; EXT_DEGREE] {
 impl OodWires {
     /// Private-input wires for every part, in the order [`ood_values`] lists their values.
     pub fn allocate(builder: &mut CircuitBuilder, shape: &InnerShape) -> Self {
-        let mut digest = || -> [Wire; RATE] { core::array::from_fn(|_| builder.private_input()) };
-        let trace_commitment = digest();
-        let quotient_commitment = digest();
+        let mut cap = || -> Vec<DigestWires> {
+            (0..1 << shape.cap_height)
+                .map(|_| core::array::from_fn(|_| builder.private_input()))
+                .collect()
+        };
+        let trace_commitment = cap();
+        let quotient_commitment = cap();
         let public = (0..shape.num_public)
             .map(|_| builder.private_input())
             .collect();
@@ -168,9 +176,10 @@ impl OodWires {
 pub fn ood_values(proof: &Proof<AggregationConfig>, public: &[Val]) -> Vec<Ext> {
     let digest = |cap: &p3_symmetric::MerkleCap<Val, [Val; RATE]>| -> Vec<Ext> {
         cap.roots()
-            .first()
-            .map(|d| d.iter().map(|v| Ext::from(*v)).collect())
-            .unwrap_or_default()
+            .iter()
+            .flatten()
+            .map(|v| Ext::from(*v))
+            .collect()
     };
     let opened = &proof.opened_values;
     let mut values = digest(&proof.commitments.trace);
@@ -205,10 +214,10 @@ pub fn verify_ood(
         let w = builder.constant_base(c);
         challenger.observe(builder, w);
     }
-    challenger.observe_slice(builder, &proof.trace_commitment);
+    challenger.observe_slice(builder, proof.trace_commitment.as_flattened());
     challenger.observe_slice(builder, &proof.public);
     let alpha = challenger.sample_ext(builder);
-    challenger.observe_slice(builder, &proof.quotient_commitment);
+    challenger.observe_slice(builder, proof.quotient_commitment.as_flattened());
     let zeta = challenger.sample_ext(builder);
 
     // Selectors of the trace domain H = <g>, |H| = n, at ζ.
@@ -315,11 +324,11 @@ pub fn verify_uni_stark(
     }
     let claims = [
         ClaimWires {
-            commitment: ood.trace_commitment,
+            commitment: ood.trace_commitment.clone(),
             matrices: alloc::vec![trace_points],
         },
         ClaimWires {
-            commitment: ood.quotient_commitment,
+            commitment: ood.quotient_commitment.clone(),
             matrices: ood
                 .quotient_chunks
                 .iter()
