@@ -27,11 +27,11 @@ pub const DIGEST_ELEMS: usize = 12;
 pub const DIGEST_BYTES: usize = DIGEST_ELEMS * 4;
 
 /// Capacity lane that carries the domain tag of a sponge call.
-const DOMAIN_LANE: usize = RATE;
+pub const DOMAIN_LANE: usize = RATE;
 /// Capacity lane that carries the input length (in field elements) of a sponge call.
-const LENGTH_LANE: usize = RATE + 1;
+pub const LENGTH_LANE: usize = RATE + 1;
 /// Lane of a compression input that carries the Merkle level tweak.
-const LEVEL_LANE: usize = WIDTH - 1;
+pub const LEVEL_LANE: usize = WIDTH - 1;
 
 /// The width-24 Poseidon2 permutation with the published KoalaBear constants.
 pub fn permutation() -> &'static Poseidon2KoalaBear<WIDTH> {

@@ -39,6 +39,8 @@ pub mod domain {
     pub const EMPTY_LEAF: u32 = 9;
     /// A circuit's identity, absorbed into its proof transcript before anything else.
     pub const CIRCUIT_ID: u32 = 10;
+    /// The public values of one aggregated proof (a leaf of an aggregation tree).
+    pub const AGGREGATED_PUBLIC_VALUES: u32 = 11;
 }
 
 /// Splits a `u64` into four 16-bit limbs, least significant first.

@@ -1,10 +1,12 @@
 //! One recursion step: prove that a uni-STARK proof (a Fibonacci AIR in the aggregation
-//! configuration) verifies, with the verifier written as a circuit. Prints one JSON line.
+//! configuration) verifies, with the verifier written as a circuit; with `--pair`, that two
+//! proofs verify and their public values hash to the exposed digest. Prints one JSON line.
 //!
-//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N]`
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair]`
 
 use std::time::Instant;
 
+use aggregation_circuit::aggregate::{leaf_digest, node_digest, pair_circuit};
 use aggregation_circuit::config::CAP_HEIGHT;
 use aggregation_circuit::field::Val;
 use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
@@ -21,16 +23,23 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(6);
+    let pair = args.iter().any(|a| a == "--pair");
     let seed = FIBONACCI_SEED.map(Val::from_u32);
-    let (proof, public) = fibonacci_proof(log_rows, CAP_HEIGHT);
-    let inner_bytes = postcard::to_allocvec(&proof).map_or(0, |b| b.len());
+    let inner: Vec<_> = (1..=if pair { 2 } else { 1 })
+        .map(|start| fibonacci_proof(log_rows, CAP_HEIGHT, start))
+        .collect();
+    let inner_bytes = postcard::to_allocvec(&inner[0].0).map_or(0, |b| b.len());
 
     let start = Instant::now();
     let shape = InnerShape::new(&Fibonacci, log_rows, &seed, CAP_HEIGHT);
     let layout = pcs_layout(&shape);
-    let mut b = CircuitBuilder::new();
-    verify_uni_stark(&mut b, &shape, &layout);
-    let circuit = b.build();
+    let circuit = if pair {
+        pair_circuit(&shape, &layout)
+    } else {
+        let mut b = CircuitBuilder::new();
+        verify_uni_stark(&mut b, &shape, &layout);
+        b.build()
+    };
     let (slots, alu, perms) = (
         circuit.num_wires(),
         circuit.alu_ops().count(),
@@ -40,19 +49,30 @@ fn main() {
     let setup = start.elapsed();
 
     let start = Instant::now();
-    let values = uni_stark_values(&shape, &layout, &seed, &proof, &public).expect("lays out");
+    let mut values = Vec::new();
+    for (proof, public) in &inner {
+        values.extend(uni_stark_values(&shape, &layout, &seed, proof, public).expect("lays out"));
+    }
+    let exposed: Vec<Val> = if pair {
+        node_digest(0, &leaf_digest(&inner[0].1), &leaf_digest(&inner[1].1))
+            .elements()
+            .to_vec()
+    } else {
+        Vec::new()
+    };
     let layout_time = start.elapsed();
     let start = Instant::now();
-    let outer = key.prove(&[], &values).expect("proves");
+    let outer = key.prove(&exposed, &values).expect("proves");
     let prove = start.elapsed();
     let start = Instant::now();
-    key.verify(&outer, &[]).expect("verifies");
+    key.verify(&outer, &exposed).expect("verifies");
     let verify = start.elapsed();
     println!(
         "{}",
         serde_json::json!({
             "bench": "recursion_step",
             "inner": "fibonacci",
+            "inner_proofs": inner.len(),
             "inner_log_rows": log_rows,
             "inner_proof_bytes": inner_bytes,
             "circuit_slots": slots,

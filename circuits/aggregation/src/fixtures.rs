@@ -48,17 +48,22 @@ impl<AB: AirBuilder<F = Val>> Air<AB> for Fibonacci {
     }
 }
 
-/// A proof over `2^log_rows` rows starting from `(1, 1)`, in the aggregation configuration
-/// seeded with [`FIBONACCI_SEED`] with caps of `2^cap_height` digests, and its public values.
-pub fn fibonacci_proof(log_rows: usize, cap_height: usize) -> (Proof<AggregationConfig>, Vec<Val>) {
+/// A proof over `2^log_rows` rows starting from `(start, start)`, in the aggregation
+/// configuration seeded with [`FIBONACCI_SEED`] with caps of `2^cap_height` digests, and its
+/// public values.
+pub fn fibonacci_proof(
+    log_rows: usize,
+    cap_height: usize,
+    start: u32,
+) -> (Proof<AggregationConfig>, Vec<Val>) {
     let n = 1 << log_rows;
     let mut values = Vec::with_capacity(2 * n);
-    let (mut a, mut b) = (Val::ONE, Val::ONE);
+    let (mut a, mut b) = (Val::from_u32(start), Val::from_u32(start));
     for _ in 0..n {
         values.extend([a, b]);
         (a, b) = (b, a + b);
     }
-    let public = alloc::vec![Val::ONE, Val::ONE, values[2 * n - 1]];
+    let public = alloc::vec![values[0], values[1], values[2 * n - 1]];
     let config = stark_config_with_cap(&FIBONACCI_SEED.map(Val::from_u32), cap_height);
     let proof = p3_uni_stark::prove(&config, &Fibonacci, RowMajorMatrix::new(values, 2), &public)
         .unwrap_or_else(|e| unreachable!("a valid Fibonacci trace proves: {e:?}"));

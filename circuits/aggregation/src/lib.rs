@@ -13,6 +13,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod aggregate;
 pub mod circuit;
 pub mod config;
 pub mod field;

@@ -332,3 +332,40 @@ fn an_exchange_bit_must_be_a_bit() {
     let err = circuit.run(&[], &private).expect_err("bit 2 is refused");
     assert!(matches!(err, RunError::NotBoolean { .. }), "{err}");
 }
+
+/// The protocol's sponge and compression, in-circuit, equal `hegemon_crypto`'s.
+#[test]
+fn the_protocol_hashes_match_hegemon_crypto() {
+    use aggregation_circuit::gadgets::hash::{compress_level, hash_elements};
+    use hegemon_crypto::poseidon2 as native;
+
+    let mut rng = StdRng::seed_from_u64(31);
+    for len in [0, 5, 12, 13, 40] {
+        let input: Vec<Val> = (0..len).map(|_| rng.random()).collect();
+        let mut b = CircuitBuilder::new();
+        let wires = digest_inputs(&mut b, len);
+        let out = hash_elements(&mut b, 11, &wires);
+        let private: Vec<Ext> = input.iter().copied().map(base).collect();
+        let w = b.build().run(&[], &private).expect("runs");
+        let expected = native::hash_elements(11, &input);
+        let got: Vec<Ext> = out.iter().map(|&x| w.value(x)).collect();
+        assert_eq!(got, expected.elements().map(base).to_vec(), "length {len}");
+    }
+    let left = native::hash_elements(1, &[Val::ONE]);
+    let right = native::hash_elements(2, &[Val::TWO]);
+    let mut b = CircuitBuilder::new();
+    let l: DigestWires = core::array::from_fn(|_| b.private_input());
+    let r: DigestWires = core::array::from_fn(|_| b.private_input());
+    let out = compress_level(&mut b, 3, &l, &r);
+    let private: Vec<Ext> = left
+        .elements()
+        .iter()
+        .chain(right.elements())
+        .copied()
+        .map(base)
+        .collect();
+    let w = b.build().run(&[], &private).expect("runs");
+    let expected = native::compress(3, &left, &right);
+    let got: Vec<Ext> = out.iter().map(|&x| w.value(x)).collect();
+    assert_eq!(got, expected.elements().map(base).to_vec());
+}

@@ -19,7 +19,7 @@ fn honest_proof(
     p3_uni_stark::Proof<aggregation_circuit::config::AggregationConfig>,
     Vec<Val>,
 ) {
-    let (proof, public) = fibonacci_proof(LOG_ROWS, cap_height);
+    let (proof, public) = fibonacci_proof(LOG_ROWS, cap_height, 1);
     let config = stark_config_with_cap(&INNER_SEED.map(Val::from_u32), cap_height);
     p3_uni_stark::verify(&config, &Fibonacci, &proof, &public).expect("verifies natively");
     (proof, public)
@@ -121,4 +121,38 @@ fn whole_proof(cap_height: usize) {
         outer.to_bytes().len(),
         key.log_heights()
     );
+}
+
+/// Two proofs verified in one circuit that exposes the digest of their ordered public values;
+/// swapping the order, or another pair's digest, is refused.
+#[test]
+fn a_pair_of_proofs_is_aggregated_into_one_digest() {
+    use aggregation_circuit::aggregate::{leaf_digest, node_digest, pair_circuit};
+    use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
+
+    let seed = INNER_SEED.map(Val::from_u32);
+    let shape = InnerShape::new(&Fibonacci, LOG_ROWS, &seed, 0);
+    let layout = pcs_layout(&shape);
+    let (first, first_public) = fibonacci_proof(LOG_ROWS, 0, 1);
+    let (second, second_public) = fibonacci_proof(LOG_ROWS, 0, 2);
+    let mut private =
+        uni_stark_values(&shape, &layout, &seed, &first, &first_public).expect("first");
+    private
+        .extend(uni_stark_values(&shape, &layout, &seed, &second, &second_public).expect("second"));
+    let root = node_digest(0, &leaf_digest(&first_public), &leaf_digest(&second_public));
+
+    let key = CircuitKey::new(pair_circuit(&shape, &layout));
+    let proof = key.prove(root.elements(), &private).expect("proves");
+    key.verify(&proof, root.elements()).expect("verifies");
+
+    let swapped = node_digest(0, &leaf_digest(&second_public), &leaf_digest(&first_public));
+    let mut other_public = first_public.clone();
+    other_public[2] += Val::ONE;
+    let other = node_digest(0, &leaf_digest(&other_public), &leaf_digest(&second_public));
+    for wrong in [swapped, other] {
+        assert_ne!(wrong, root);
+        assert!(key.verify(&proof, wrong.elements()).is_err());
+    }
+    // Two honest proofs in the other order give a proof of the swapped digest, not this one.
+    assert!(key.prove(swapped.elements(), &private).is_err());
 }

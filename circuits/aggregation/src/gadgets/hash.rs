@@ -1,6 +1,9 @@
-//! The commitment hashes of the STARK configurations, in-circuit: the padding-free overwrite
-//! sponge `PaddingFreeSponge<P2-24, 24, 12, 12>` (leaves) and the truncated-permutation
-//! compression `TruncatedPermutation<P2-24, 2, 12, 24>` (Merkle nodes).
+//! Hashes in-circuit:
+//! - the commitment hashes of the STARK configurations: the padding-free overwrite sponge
+//!   `PaddingFreeSponge<P2-24, 24, 12, 12>` (leaves) and the truncated-permutation compression
+//!   `TruncatedPermutation<P2-24, 2, 12, 24>` (Merkle nodes);
+//! - the protocol's own sponge and level-tweaked compression (`hegemon_crypto::poseidon2`), for
+//!   what aggregation proofs expose.
 
 use alloc::vec::Vec;
 
@@ -49,5 +52,45 @@ pub fn compress_swapped(
     let state: [Wire; WIDTH] =
         core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] });
     let out = builder.permute_swapped(state, bit);
+    core::array::from_fn(|i| out[i])
+}
+
+/// `hegemon_crypto::poseidon2::hash_elements`: the domain tag and the input length in the
+/// capacity, each block zero-filled into the rate, one permutation per block (at least one).
+pub fn hash_elements(builder: &mut CircuitBuilder, domain: u32, input: &[Wire]) -> DigestWires {
+    use hegemon_crypto::poseidon2::{DOMAIN_LANE, LENGTH_LANE};
+    use p3_field::PrimeCharacteristicRing;
+
+    let zero = builder.zero();
+    let mut state = [zero; WIDTH];
+    state[DOMAIN_LANE] = builder.constant_base(crate::field::Val::from_u32(domain));
+    state[LENGTH_LANE] = builder.constant_base(crate::field::Val::from_usize(input.len()));
+    if input.is_empty() {
+        state = builder.permute(state);
+    }
+    for block in input.chunks(RATE) {
+        state[..RATE].fill(zero);
+        state[..block.len()].copy_from_slice(block);
+        state = builder.permute(state);
+    }
+    core::array::from_fn(|i| state[i])
+}
+
+/// `hegemon_crypto::poseidon2::compress(level, left, right)`: the level tweak added to the last
+/// lane before the permutation.
+pub fn compress_level(
+    builder: &mut CircuitBuilder,
+    level: u32,
+    left: &DigestWires,
+    right: &DigestWires,
+) -> DigestWires {
+    use hegemon_crypto::poseidon2::{LEVEL_LANE, MERKLE_LEVEL_BASE};
+    use p3_field::PrimeCharacteristicRing;
+
+    let mut state: [Wire; WIDTH] =
+        core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] });
+    let tweak = builder.constant_base(crate::field::Val::from_u32(MERKLE_LEVEL_BASE + level));
+    state[LEVEL_LANE] = builder.add(state[LEVEL_LANE], tweak);
+    let out = builder.permute(state);
     core::array::from_fn(|i| out[i])
 }
