@@ -287,18 +287,24 @@ fn a_merkle_opening_is_verified_in_circuit() {
     assert!(key.verify(&proof, &other_cap).is_err());
 }
 
-/// Permutation outputs nothing reads get no witness row, yet the ones that are read stay bound.
+/// Permutation outputs nothing reads, and private inputs used only as one permutation lane, get
+/// no witness row; what is read stays bound.
 #[test]
-fn unread_permutation_outputs_have_no_witness_row() {
+fn unread_outputs_and_free_lanes_have_no_witness_row() {
     let mut b = CircuitBuilder::new();
     let lanes: [Wire; 24] = core::array::from_fn(|_| b.private_input());
     let out = b.permute(lanes);
     let first = b.public_input();
     b.connect(out[0], first);
+    // Lane 3 is also used by an ALU row, so it keeps its row.
+    let doubled = b.add(lanes[3], lanes[3]);
     let circuit = b.build();
-    // 24 inputs and the one output lane that is read.
-    assert_eq!(circuit.num_wires(), 25);
+    // The read output lane, lane 3, and the ALU row's constant one and result.
+    assert_eq!(circuit.num_wires(), 4);
     assert!(!circuit.is_live(circuit.slot(out[1])));
+    assert!(!circuit.is_live(circuit.slot(lanes[0])));
+    assert!(circuit.is_live(circuit.slot(lanes[3])));
+    assert!(circuit.is_live(circuit.slot(doubled)));
 
     let input: [Val; 24] = core::array::from_fn(|i| Val::from_usize(i + 1));
     let mut expected = input;

@@ -9,6 +9,35 @@ use super::{AluOp, Circuit, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
 use crate::tables::poseidon2::WIDTH;
 
+/// How a class of connected wires is referenced, which decides whether it needs a witness row.
+#[derive(Clone, Copy, Debug, Default)]
+struct References {
+    /// Constants, public inputs, ALU rows, bit hints, exchange bits.
+    other: u32,
+    /// Private-input definitions.
+    private_defs: u32,
+    /// Permutation input lanes.
+    perm_inputs: u32,
+    /// Permutation output lanes.
+    perm_outputs: u32,
+}
+
+impl References {
+    /// A class needs a witness row unless it is
+    /// - a permutation output nothing else reads (computed, never used), or
+    /// - a private input used only as one permutation input lane (free witness: the lane holds
+    ///   it and nothing else constrains it, such as a Merkle sibling).
+    ///
+    /// Two permutations sharing an output lane constrain each other, so that stays live.
+    fn is_live(&self) -> bool {
+        if self.other > 0 || self.perm_outputs > 1 {
+            return true;
+        }
+        let free_lane = self.perm_inputs == 1 && self.perm_outputs == 0 && self.private_defs > 0;
+        self.perm_inputs > 0 && !free_lane
+    }
+}
+
 /// Records a circuit. Wires are cheap; [`connect`](Self::connect) merges two wires into one.
 #[derive(Debug, Default)]
 pub struct CircuitBuilder {
@@ -225,37 +254,36 @@ impl CircuitBuilder {
     }
 
     /// Compiles the circuit: connected wires share one slot. Slots are numbered so that the
-    /// live ones come first: a permutation output lane that nothing else reads (a sponge's
-    /// overwritten rate, a compression's discarded half) is computed but gets no witness-table
-    /// row, which halves the table for hash-heavy circuits.
+    /// live ones come first (see `References::is_live`): a permutation output lane nothing
+    /// reads (a sponge's overwritten rate, a compression's discarded half) and a private input
+    /// used only as one permutation lane (a Merkle sibling) are computed but get no
+    /// witness-table row.
     pub fn build(mut self) -> Circuit {
         let n = self.parent.len();
         let roots: Vec<usize> = (0..n).map(|w| self.find(w as u32) as usize).collect();
-        // Reads of each class other than as a permutation output.
-        let mut reads = alloc::vec![0u32; n];
-        let mut read = |w: &Wire| reads[roots[w.index()]] += 1;
+        let mut refs = alloc::vec![References::default(); n];
         for op in &self.ops {
+            let mut other = |w: &Wire| refs[roots[w.index()]].other += 1;
             match op {
-                Op::Const(w, _) | Op::Public(w, _) | Op::Private(w, _) => read(w),
-                Op::Alu(alu) => alu.wires.iter().for_each(&mut read),
-                Op::Perm(perm) => perm.input.iter().chain(&perm.swap).for_each(&mut read),
+                Op::Const(w, _) | Op::Public(w, _) => other(w),
+                Op::Alu(alu) => alu.wires.iter().for_each(&mut other),
                 Op::Bits { input, bits } => {
-                    read(input);
-                    bits.iter().for_each(&mut read);
+                    other(input);
+                    bits.iter().for_each(&mut other);
                 }
+                Op::Perm(perm) => {
+                    perm.swap.iter().for_each(&mut other);
+                    perm.input
+                        .iter()
+                        .for_each(|w| refs[roots[w.index()]].perm_inputs += 1);
+                    perm.output
+                        .iter()
+                        .for_each(|w| refs[roots[w.index()]].perm_outputs += 1);
+                }
+                Op::Private(w, _) => refs[roots[w.index()]].private_defs += 1,
             }
         }
-        // A class is dead if its only references are permutation outputs, and only one of
-        // them (two permutations sharing an output lane constrain each other).
-        let mut outputs = alloc::vec![0u32; n];
-        for op in &self.ops {
-            if let Op::Perm(perm) = op {
-                perm.output
-                    .iter()
-                    .for_each(|w| outputs[roots[w.index()]] += 1);
-            }
-        }
-        let live = |root: usize| reads[root] > 0 || outputs[root] > 1;
+        let live = |root: usize| refs[root].is_live();
         let mut slot = alloc::vec![u32::MAX; n];
         let mut next = 0u32;
         for pass_live in [true, false] {

@@ -1,14 +1,15 @@
 //! The Poseidon2 table: one row per permutation, reusing the transaction circuit's flat
 //! degree-3 permutation columns, plus one exchange bit.
 //!
-//! A row reads its 24 input lanes and each live output lane as base-field wires. With the
-//! exchange bit `s` set, lane `i` reads the wire of lane `i ± 12` instead: the lookup index is
-//! `idx_i + s·(idx_partner − idx_i)`, so a Merkle step (node left or right of its sibling) costs
-//! no ALU rows. `s` is constrained boolean and is zero on rows without an exchange.
+//! A row reads each live input and output lane as a base-field wire. With the exchange bit `s`
+//! set, input column `i` holds lane `i ± 12`: its lookup index is `idx_i + s·(idx_partner −
+//! idx_i)` and its read flag likewise, so a Merkle step (node left or right of its sibling)
+//! costs no ALU rows. `s` is constrained boolean and is zero on rows without an exchange.
+//! Lanes without a witness row (a free sibling, an unread output) have read flag zero.
 //!
-//! Preprocessed: 24 input indices, 24 output indices, `active`, one read flag per output lane
-//! (zero for a lane nothing else reads, which has no witness row), `has_swap`, the bit's index.
-//! Main: the permutation columns, then `s`. Padding rows permute zeros.
+//! Preprocessed: 24 input indices, 24 output indices, 24 input and 24 output read flags,
+//! `has_swap`, the bit's index. Main: the permutation columns, then `s`. Padding rows permute
+//! zeros and read nothing.
 
 use alloc::vec::Vec;
 
@@ -24,9 +25,9 @@ use crate::circuit::{Circuit, Witness};
 use crate::field::{Val, as_base};
 
 const HALF: usize = WIDTH / 2;
-const ACTIVE: usize = 2 * WIDTH;
-const OUT_READ: usize = ACTIVE + 1;
-const HAS_SWAP: usize = OUT_READ + WIDTH;
+const IN_READ: usize = 2 * WIDTH;
+const OUT_READ: usize = 3 * WIDTH;
+const HAS_SWAP: usize = 4 * WIDTH;
 const SWAP_INDEX: usize = HAS_SWAP + 1;
 const PREP_WIDTH: usize = SWAP_INDEX + 1;
 const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
@@ -45,12 +46,8 @@ impl Poseidon2Table {
             .perm_ops()
             .map(|op| {
                 let mut row: Vec<Val> = op.input.iter().chain(&op.output).map(index).collect();
-                row.push(Val::ONE);
-                row.extend(
-                    op.output
-                        .iter()
-                        .map(|w| Val::from_bool(circuit.is_live(*w))),
-                );
+                let live = |w: &crate::circuit::Wire| Val::from_bool(circuit.is_live(*w));
+                row.extend(op.input.iter().chain(&op.output).map(live));
                 row.push(Val::from_bool(op.swap.is_some()));
                 row.push(op.swap.as_ref().map_or(Val::ZERO, index));
                 row
@@ -105,11 +102,14 @@ impl Poseidon2Table {
         builder.assert_zero((AB::Expr::ONE - has_swap.clone()) * bit.clone());
         read_base_wire(builder, prep[SWAP_INDEX].clone(), bit.clone(), has_swap);
 
-        let active = prep[ACTIVE].clone();
+        // Column i holds lane i, or lane i ± 12 when exchanged: select its index and flag.
+        let exchanged = |at: usize, i: usize| -> AB::Expr {
+            let partner = at + (i + HALF) % WIDTH;
+            prep[at + i].clone() + bit.clone() * (prep[partner].clone() - prep[at + i].clone())
+        };
         for (i, lane) in cols.input.iter().enumerate() {
-            let partner = (i + HALF) % WIDTH;
-            let index = prep[i].clone() + bit.clone() * (prep[partner].clone() - prep[i].clone());
-            read_base_wire(builder, index, (*lane).into(), active.clone());
+            let (index, read) = (exchanged(0, i), exchanged(IN_READ, i));
+            read_base_wire(builder, index, (*lane).into(), read);
         }
         for (i, lane) in cols.output().iter().enumerate() {
             let read = prep[OUT_READ + i].clone();
