@@ -220,7 +220,7 @@ mod tests {
     use p3_matrix::Matrix;
 
     use super::*;
-    use crate::CircuitBuilder;
+    use crate::{CircuitBuilder, Wire};
 
     /// `x · y + x = z` (public `z`), plus a permutation of `(x, y, 0, …)` whose first lane is
     /// public: every table has a row.
@@ -238,9 +238,11 @@ mod tests {
         state[1] = y;
         let out = b.permute(state);
         b.connect(out[0], lane);
-        // A Merkle-style step: the same lanes, exchanged (bit = 1).
+        // A Merkle step chained to that permutation: its output half as the node, the right
+        // child (bit = 1), against a sibling of zeros.
         let bit = b.private_input();
-        b.permute_swapped(state, bit);
+        let node: [Wire; 24] = core::array::from_fn(|i| if i < 12 { out[i] } else { zero });
+        b.permute_swapped(node, bit);
         let (x, y) = (Val::from_u32(6), Val::from_u32(7));
         let mut state = [Val::ZERO; 24];
         state[0] = x;
@@ -317,6 +319,19 @@ mod tests {
         let mut traces = honest.clone();
         let w = traces[perm].width();
         traces[perm].values[w + w - 1] = Val::ZERO;
+        assert_rejected(&key, &traces, &public);
+
+        assert!(key.circuit.perm_ops().nth(1).is_some_and(|op| op.chained));
+        // The chained row recomputed over another node: its permutation columns are all
+        // consistent, only the link to the previous row's output breaks.
+        let mut traces = honest.clone();
+        let row = &traces[perm].values[w..2 * w];
+        let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
+        input[12] += Val::ONE;
+        let mut forged = alloc::vec::Vec::with_capacity(w);
+        transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
+        forged.push(Val::ONE);
+        traces[perm].values[w..2 * w].copy_from_slice(&forged);
         assert_rejected(&key, &traces, &public);
 
         // A consistent change of one wire's value in both the witness and the ALU tables still

@@ -7,7 +7,7 @@ use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
 use super::{AluOp, Circuit, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
-use crate::tables::poseidon2::WIDTH;
+use crate::tables::poseidon2::{CHAIN_LANES, WIDTH};
 
 /// How a class of connected wires is referenced, which decides whether it needs a witness row.
 #[derive(Clone, Copy, Debug, Default)]
@@ -24,7 +24,8 @@ struct References {
 
 impl References {
     /// A class needs a witness row unless it is
-    /// - a permutation output nothing else reads (computed, never used), or
+    /// - a permutation output nothing else reads (computed, never used, or only carried into
+    ///   the next row of a chain, which the table links directly), or
     /// - a private input used only as one permutation input lane (free witness: the lane holds
     ///   it and nothing else constrains it, such as a Merkle sibling).
     ///
@@ -198,6 +199,7 @@ impl CircuitBuilder {
             input,
             output,
             swap: None,
+            chained: false,
         }));
         output
     }
@@ -210,6 +212,7 @@ impl CircuitBuilder {
             input,
             output,
             swap: Some(bit),
+            chained: false,
         }));
         output
     }
@@ -261,6 +264,17 @@ impl CircuitBuilder {
     pub fn build(mut self) -> Circuit {
         let n = self.parent.len();
         let roots: Vec<usize> = (0..n).map(|w| self.find(w as u32) as usize).collect();
+        // A permutation whose first twelve input lanes are the previous permutation's first
+        // twelve outputs is chained to it in the table.
+        let mut previous_output: Option<[Wire; WIDTH]> = None;
+        for op in &mut self.ops {
+            if let Op::Perm(perm) = op {
+                perm.chained = previous_output.is_some_and(|out| {
+                    (0..CHAIN_LANES).all(|k| roots[perm.input[k].index()] == roots[out[k].index()])
+                });
+                previous_output = Some(perm.output);
+            }
+        }
         let mut refs = alloc::vec![References::default(); n];
         for op in &self.ops {
             let mut other = |w: &Wire| refs[roots[w.index()]].other += 1;
@@ -273,7 +287,8 @@ impl CircuitBuilder {
                 }
                 Op::Perm(perm) => {
                     perm.swap.iter().for_each(&mut other);
-                    perm.input
+                    let linked = if perm.chained { CHAIN_LANES } else { 0 };
+                    perm.input[linked..]
                         .iter()
                         .for_each(|w| refs[roots[w.index()]].perm_inputs += 1);
                     perm.output
@@ -312,10 +327,12 @@ impl CircuitBuilder {
                     input,
                     output,
                     swap,
+                    chained,
                 }) => Op::Perm(PermOp {
                     input: input.map(map),
                     output: output.map(map),
                     swap: swap.map(map),
+                    chained,
                 }),
                 Op::Bits { input, bits } => Op::Bits {
                     input: map(input),

@@ -74,6 +74,10 @@ pub struct PermOp {
     pub output: [Wire; WIDTH],
     /// The exchange bit, if any (must be 0 or 1).
     pub swap: Option<Wire>,
+    /// Set by compiling: input lanes 0‥11 (before the exchange) are the previous permutation's
+    /// output lanes 0‥11, so the table links the two rows directly (a Merkle path, a chain of
+    /// compressions) instead of through the witness.
+    pub chained: bool,
 }
 
 /// How a wire gets its value when the circuit runs.
@@ -202,6 +206,7 @@ impl Circuit {
                     input: i,
                     output: o,
                     swap,
+                    chained: _,
                 }) => {
                     input.push(Val::from_u8(5));
                     input.extend(i.iter().chain(o).map(wire));

@@ -156,6 +156,7 @@ impl Runner {
             input,
             output,
             swap,
+            ..
         }: &PermOp,
     ) -> Result<(), RunError> {
         let mut state = [Val::ZERO; WIDTH];

@@ -160,7 +160,10 @@ impl BaseAir<Val> for Table {
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {
-        Vec::new()
+        match self {
+            Table::Poseidon2(t) => BaseAir::<Val>::main_next_row_columns(t),
+            _ => Vec::new(),
+        }
     }
 }
 

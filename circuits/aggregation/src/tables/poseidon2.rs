@@ -13,7 +13,7 @@
 
 use alloc::vec::Vec;
 
-use p3_air::BaseAir;
+use p3_air::{BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
@@ -25,11 +25,14 @@ use crate::circuit::{Circuit, Witness};
 use crate::field::{Val, as_base};
 
 const HALF: usize = WIDTH / 2;
+/// Lanes a chained row takes from the previous row's output.
+pub const CHAIN_LANES: usize = HALF;
 const IN_READ: usize = 2 * WIDTH;
 const OUT_READ: usize = 3 * WIDTH;
 const HAS_SWAP: usize = 4 * WIDTH;
 const SWAP_INDEX: usize = HAS_SWAP + 1;
-const PREP_WIDTH: usize = SWAP_INDEX + 1;
+const FEEDS_NEXT: usize = SWAP_INDEX + 1;
+const PREP_WIDTH: usize = FEEDS_NEXT + 1;
 const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
 const COLS: usize = NUM_POSEIDON2_COLS + 1;
 
@@ -42,14 +45,27 @@ pub struct Poseidon2Table {
 impl Poseidon2Table {
     pub(crate) fn new(circuit: &Circuit) -> Self {
         let index = |w: &crate::circuit::Wire| Val::from_usize(w.index());
-        let rows: Vec<Vec<Val>> = circuit
-            .perm_ops()
-            .map(|op| {
+        let ops: Vec<_> = circuit.perm_ops().collect();
+        let rows: Vec<Vec<Val>> = ops
+            .iter()
+            .enumerate()
+            .map(|(r, op)| {
                 let mut row: Vec<Val> = op.input.iter().chain(&op.output).map(index).collect();
                 let live = |w: &crate::circuit::Wire| Val::from_bool(circuit.is_live(*w));
-                row.extend(op.input.iter().chain(&op.output).map(live));
+                // Chained lanes come from the previous row, not the witness.
+                row.extend(op.input.iter().enumerate().map(|(k, w)| {
+                    if op.chained && k < CHAIN_LANES {
+                        Val::ZERO
+                    } else {
+                        live(w)
+                    }
+                }));
+                row.extend(op.output.iter().map(live));
                 row.push(Val::from_bool(op.swap.is_some()));
                 row.push(op.swap.as_ref().map_or(Val::ZERO, index));
+                row.push(Val::from_bool(
+                    ops.get(r + 1).is_some_and(|next| next.chained),
+                ));
                 row
             })
             .collect();
@@ -111,6 +127,19 @@ impl Poseidon2Table {
             let (index, read) = (exchanged(0, i), exchanged(IN_READ, i));
             read_base_wire(builder, index, (*lane).into(), read);
         }
+        // A row feeding the next: the next row's lanes 0‥11 before its exchange are this row's
+        // outputs 0‥11 (lane k sits in column k, or k + 12 when the next row exchanges).
+        let next = builder.main().next_slice().to_vec();
+        let next_cols = Poseidon2Cols::from_slice(&next);
+        let next_bit: AB::Expr = next[SWAP_BIT].into();
+        let feeds_next = prep[FEEDS_NEXT].clone();
+        for k in 0..CHAIN_LANES {
+            let (plain, swapped): (AB::Expr, AB::Expr) =
+                (next_cols.input[k].into(), next_cols.input[k + HALF].into());
+            let lane = plain.clone() + next_bit.clone() * (swapped - plain);
+            let out: AB::Expr = cols.output()[k].into();
+            builder.assert_zero(feeds_next.clone() * (lane - out));
+        }
         for (i, lane) in cols.output().iter().enumerate() {
             let read = prep[OUT_READ + i].clone();
             read_base_wire(builder, prep[WIDTH + i].clone(), (*lane).into(), read);
@@ -121,6 +150,10 @@ impl Poseidon2Table {
 impl BaseAir<Val> for Poseidon2Table {
     fn width(&self) -> usize {
         COLS
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        (0..WIDTH).chain([SWAP_BIT]).collect()
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {

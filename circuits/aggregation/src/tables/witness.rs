@@ -13,6 +13,7 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::{Preprocessed, WIRE_BUS, height_for, main_row, preprocessed_row};
 use crate::circuit::{Circuit, Op, Witness};
 use crate::field::{EXT_DEGREE, Val, coefficients};
+use crate::tables::poseidon2::CHAIN_LANES;
 
 const PREP_WIDTH: usize = 2 + EXT_DEGREE;
 const WIDTH: usize = EXT_DEGREE + 1;
@@ -53,8 +54,7 @@ impl WitnessTable {
             match op {
                 Op::Public(w, _) => uses[w.index()] += 1,
                 Op::Alu(alu) => alu.wires.iter().for_each(|w| uses[w.index()] += 1),
-                Op::Perm(perm) => perm
-                    .input
+                Op::Perm(perm) => perm.input[if perm.chained { CHAIN_LANES } else { 0 }..]
                     .iter()
                     .chain(&perm.output)
                     .chain(&perm.swap)
