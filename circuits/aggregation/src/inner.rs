@@ -50,7 +50,9 @@ pub enum InnerError {
     Opening(alloc::string::String),
 }
 
-struct Recorder(Vec<Val>);
+/// Records what a transcript's domain-separator seed absorbs: the constants a verifier circuit
+/// observes in its place.
+pub(crate) struct Recorder(pub(crate) Vec<Val>);
 
 impl CanObserve<Val> for Recorder {
     fn observe(&mut self, value: Val) {

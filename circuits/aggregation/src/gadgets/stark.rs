@@ -16,7 +16,6 @@ use alloc::vec::Vec;
 
 use p3_air::symbolic::{AirLayout, SymbolicAirBuilder, SymbolicExpression};
 use p3_air::{Air, BaseAir};
-use p3_challenger::CanObserve;
 use p3_commit::PolynomialSpace;
 use p3_field::coset::TwoAdicMultiplicativeCoset;
 use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
@@ -29,6 +28,7 @@ use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
 use crate::circuit::{CircuitBuilder, Wire};
 use crate::config::AggregationConfig;
 use crate::field::{EXT_DEGREE, Ext, Val};
+use crate::inner::Recorder;
 
 /// What the verifier knows about the inner proof before reading it: fixed per inner circuit.
 #[derive(Clone, Debug)]
@@ -49,16 +49,6 @@ pub struct InnerShape {
     pub transcript_prefix: Vec<Val>,
     /// The AIR's constraints, in assertion order.
     pub constraints: Vec<SymbolicExpression<Val>>,
-}
-
-/// Records what a transcript seed absorbs.
-#[derive(Default)]
-struct Recorder(Vec<Val>);
-
-impl CanObserve<Val> for Recorder {
-    fn observe(&mut self, value: Val) {
-        self.0.push(value);
-    }
 }
 
 impl InnerShape {
