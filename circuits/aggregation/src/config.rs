@@ -41,6 +41,9 @@ pub const QUERY_POW_BITS: usize = 16;
 pub const BATCH_POW_BITS: usize = 8;
 /// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.
 pub const LOOKUP_POW_BITS: usize = 8;
+/// Fraction-pin degree the Poseidon2 table's lookups may be packed up to (several lookups per
+/// LogUp column, more quotient chunks).
+pub const POSEIDON2_LOOKUP_DEGREE: usize = 5;
 /// Largest FRI folding arity (`2^3`).
 pub const MAX_LOG_ARITY: usize = 3;
 /// `log2` of the final FRI polynomial's length.

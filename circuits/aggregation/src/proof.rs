@@ -112,8 +112,21 @@ impl CircuitKey {
         );
         let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
         let config = stark_config(&circuit.digest());
-        let prover_data = ProverData::from_airs_and_degrees(&config, &tables, &log_heights)
-            .unwrap_or_else(|e| unreachable!("committing preprocessed columns cannot fail: {e:?}"));
+        let budgets: Vec<usize> = tables
+            .iter()
+            .map(|t| match t {
+                Table::Poseidon2(_) => crate::config::POSEIDON2_LOOKUP_DEGREE,
+                _ => 0,
+            })
+            .collect();
+        let prover_data = ProverData::from_airs_and_degrees_with_lookup_budgets(
+            &config,
+            &tables,
+            &log_heights,
+            &budgets,
+            crate::config::LOG_BLOWUP,
+        )
+        .unwrap_or_else(|e| unreachable!("committing preprocessed columns cannot fail: {e:?}"));
         Self {
             circuit,
             tables,

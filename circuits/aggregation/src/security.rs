@@ -40,7 +40,8 @@ pub struct SecurityReport {
     pub batched_functions: usize,
 }
 
-/// Per-table counts from one symbolic pass.
+/// Per-table counts from one symbolic pass. Lookups are counted one column each even where
+/// they are packed (an over-count of the committed columns).
 struct TableShape {
     constraints: usize,
     max_degree: usize,
@@ -48,6 +49,11 @@ struct TableShape {
 }
 
 fn shape_of(table: &Table) -> TableShape {
+    // The Poseidon2 table's lookups are packed several to a LogUp column, up to this degree.
+    let packed_degree = match table {
+        Table::Poseidon2(_) => crate::config::POSEIDON2_LOOKUP_DEGREE,
+        _ => 0,
+    };
     let layout = AirLayout::from_air::<Val>(table);
     let symbolic = InteractionSymbolicBuilder::<Val, Ext>::from_air(table, layout);
     let base = symbolic.base_constraints();
@@ -75,6 +81,7 @@ fn shape_of(table: &Table) -> TableShape {
             .max()
             .unwrap_or(0)
             .max(pin_degree)
+            .max(packed_degree)
             .max(2),
         interactions: interactions.len(),
     }
