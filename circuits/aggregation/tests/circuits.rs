@@ -375,3 +375,80 @@ fn the_protocol_hashes_match_hegemon_crypto() {
     let got: Vec<Ext> = out.iter().map(|&x| w.value(x)).collect();
     assert_eq!(got, expected.elements().map(base).to_vec());
 }
+
+/// The hiding commitments of transaction proofs (`MerkleTreeHidingMmcs`): a leaf hashes each
+/// matrix's row followed by its four salts, `row₁ ‖ salt₁ ‖ row₂ ‖ salt₂`. The in-circuit path
+/// check accepts such an opening and refuses a changed salt.
+#[test]
+fn a_salted_opening_is_verified_in_circuit() {
+    use p3_merkle_tree::MerkleTreeHidingMmcs;
+    use transaction_circuit::config::Perm;
+
+    type Hiding = MerkleTreeHidingMmcs<
+        <Val as p3_field::Field>::Packing,
+        <Val as p3_field::Field>::Packing,
+        PaddingFreeSponge<Perm, 24, 12, 12>,
+        TruncatedPermutation<Perm, 2, 12, 24>,
+        StdRng,
+        2,
+        12,
+        4,
+    >;
+    let perm = default_koalabear_poseidon2_24();
+    let mmcs = Hiding::new(
+        PaddingFreeSponge::new(perm.clone()),
+        TruncatedPermutation::new(perm),
+        CAP_HEIGHT,
+        StdRng::seed_from_u64(41),
+    );
+    let mut rng = StdRng::seed_from_u64(42);
+    let widths = [7, 5];
+    let matrices: Vec<RowMajorMatrix<Val>> = widths
+        .iter()
+        .map(|&w| RowMajorMatrix::new((0..w << LOG_ROWS).map(|_| rng.random()).collect(), w))
+        .collect();
+    let dims: Vec<Dimensions> = widths
+        .iter()
+        .map(|&width| Dimensions {
+            width,
+            height: 1 << LOG_ROWS,
+        })
+        .collect();
+    let (cap, data) = mmcs.commit(matrices);
+    let index = 27;
+    let batch = mmcs.open_batch(index, &data);
+    mmcs.verify_batch(&cap, &dims, index, (&batch).into())
+        .expect("the native opening verifies");
+    let (salts, siblings) = &batch.opening_proof;
+
+    let mut b = CircuitBuilder::new();
+    let leaf_len: usize = widths.iter().map(|w| w + 4).sum();
+    let leaf_input = digest_inputs(&mut b, leaf_len);
+    let path: Vec<DigestWires> = (0..LOG_ROWS - CAP_HEIGHT)
+        .map(|_| core::array::from_fn(|_| b.private_input()))
+        .collect();
+    let index_wire = b.private_input();
+    let cap_wires: Vec<DigestWires> = (0..1 << CAP_HEIGHT)
+        .map(|_| core::array::from_fn(|_| b.public_input()))
+        .collect();
+    let (bits, high) = b.split_low_bits(index_wire, LOG_ROWS);
+    b.assert_zero(high);
+    let leaf = sponge(&mut b, &leaf_input);
+    verify_path(&mut b, leaf, &bits, &path, &cap_wires);
+    let circuit = b.build();
+
+    let mut private: Vec<Ext> = Vec::new();
+    for (row, salt) in batch.opened_values.iter().zip(salts) {
+        private.extend(row.iter().chain(salt).copied().map(base));
+    }
+    private.extend(siblings.iter().flatten().copied().map(base));
+    private.push(base(Val::from_usize(index)));
+    let public: Vec<Val> = cap.roots().iter().flatten().copied().collect();
+    circuit
+        .run(&public, &private)
+        .expect("the salted opening passes");
+    let salt_at = widths[0];
+    let mut bad = private.clone();
+    bad[salt_at] += Ext::ONE;
+    assert!(circuit.run(&public, &bad).is_err(), "a changed salt passed");
+}
