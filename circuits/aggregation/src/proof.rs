@@ -172,7 +172,11 @@ impl CircuitKey {
         traces: &[RowMajorMatrix<Val>],
         public: &[Val],
     ) -> Result<CircuitProof, ProveError> {
-        let public_values = self.public_values(public);
+        let public_values: Vec<Vec<Val>> = self
+            .tables
+            .iter()
+            .map(|t| t.public_values(public))
+            .collect();
         let instances: Vec<StarkInstance<'_, AggregationConfig, Table>> = self
             .tables
             .iter()
@@ -207,21 +211,14 @@ impl CircuitKey {
             &self.config,
             &self.tables,
             &proof.inner,
-            &self.public_values(public),
+            &self
+                .tables
+                .iter()
+                .map(|t| t.public_values(public))
+                .collect::<Vec<_>>(),
             self.common(),
         )
         .map_err(|e| VerifyError::Invalid(alloc::format!("{e:?}")))
-    }
-
-    /// Each table's public values: the public table carries the circuit's, the others none.
-    fn public_values(&self, public: &[Val]) -> Vec<Vec<Val>> {
-        self.tables
-            .iter()
-            .map(|t| match t {
-                Table::Public(_) => public.to_vec(),
-                _ => Vec::new(),
-            })
-            .collect()
     }
 }
 

@@ -96,6 +96,18 @@ pub fn tables(circuit: &Circuit) -> Vec<Table> {
     tables
 }
 
+/// Runs `$body` on whichever table `$self` is.
+macro_rules! dispatch {
+    ($self:expr, $t:ident => $body:expr) => {
+        match $self {
+            Table::Witness($t) => $body,
+            Table::Public($t) => $body,
+            Table::Alu($t) => $body,
+            Table::Poseidon2($t) => $body,
+        }
+    };
+}
+
 impl Table {
     /// The table's main trace for a witness of its circuit.
     pub fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
@@ -107,35 +119,19 @@ impl Table {
         }
     }
 
-    /// The public values this table's instance carries.
-    pub fn public_values(&self, witness: &Witness) -> Vec<Val> {
+    /// The public values this table's instance carries: the circuit's for the public table,
+    /// none for the others.
+    pub fn public_values(&self, public: &[Val]) -> Vec<Val> {
         match self {
-            Self::Public(_) => witness.public().to_vec(),
+            Self::Public(_) => public.to_vec(),
             _ => Vec::new(),
         }
     }
 
     /// `log2` of the trace height.
     pub fn log_height(&self) -> usize {
-        let height = match self {
-            Self::Witness(t) => t.height(),
-            Self::Public(t) => t.height(),
-            Self::Alu(t) => t.height(),
-            Self::Poseidon2(t) => t.height(),
-        };
-        height.trailing_zeros() as usize
+        dispatch!(self, t => t.height()).trailing_zeros() as usize
     }
-}
-
-macro_rules! dispatch {
-    ($self:expr, $t:ident => $body:expr) => {
-        match $self {
-            Table::Witness($t) => $body,
-            Table::Public($t) => $body,
-            Table::Alu($t) => $body,
-            Table::Poseidon2($t) => $body,
-        }
-    };
 }
 
 impl BaseAir<Val> for Table {
