@@ -1,10 +1,22 @@
 //! Command-line interface.
 
+use std::path::PathBuf;
+
 use sc_cli::{RunCmd, clap};
 
 use hegemon_crypto::{Address, address::Network};
 
 use crate::da::protocol::ServeMode;
+
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    if text.len() > pallet_archive_market::MAX_ENDPOINT_BYTES as usize {
+        return Err(format!(
+            "at most {} bytes",
+            pallet_archive_market::MAX_ENDPOINT_BYTES
+        ));
+    }
+    Ok(text.to_owned())
+}
 
 fn parse_address(text: &str) -> Result<Address, String> {
     Address::decode(Network::Test, text)
@@ -33,6 +45,29 @@ pub struct Cli {
     /// Mining threads (1–255).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..))]
     pub mine_threads: u8,
+
+    /// Run as an archive provider with the ML-DSA-65 key in this file (64 hex characters; make
+    /// one with `hegemon-node archive-key --out FILE`). The key's account registers itself on
+    /// first start with the `--archive-*` terms, keeps the blocks its contracts cover past the
+    /// hot window, answers the market's audits, and serves those chunks over `da_*` RPC.
+    #[arg(long, value_name = "KEY_FILE", requires = "archive_endpoint")]
+    pub archive_provider: Option<PathBuf>,
+
+    /// Where wallets reach this provider's `da_*` RPC (registered on chain, ≤ 128 bytes).
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    pub archive_endpoint: Option<String>,
+
+    /// Price per byte per block of storage, registered on first start.
+    #[arg(long, value_name = "UNITS", default_value_t = 1)]
+    pub archive_price: u64,
+
+    /// Bytes offered to clients, registered on first start.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    pub archive_capacity: u64,
+
+    /// Bond reserved at registration (default: the runtime's minimum).
+    #[arg(long, value_name = "UNITS")]
+    pub archive_bond: Option<u128>,
 
     /// How to answer peers' DA chunk requests. Only for testing that peers reject blocks whose
     /// chunks are withheld or corrupted; never use on a real network.
@@ -66,4 +101,10 @@ pub enum Subcommand {
     PurgeChain(sc_cli::PurgeChainCmd),
     /// Revert the chain to a previous state.
     Revert(sc_cli::RevertCmd),
+    /// Make an archive-provider key file and print its account.
+    ArchiveKey {
+        /// The file to create (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }

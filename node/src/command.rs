@@ -1,9 +1,10 @@
 //! Subcommand dispatch.
 
 use sc_cli::SubstrateCli;
+use sp_core::Get;
 
 use crate::{
-    chain_spec,
+    archive, chain_spec,
     cli::{Cli, Subcommand},
     service,
 };
@@ -85,17 +86,57 @@ pub fn run() -> sc_cli::Result<()> {
                 Ok((cmd.run(client, backend, None), task_manager))
             })
         }
+        Some(Subcommand::ArchiveKey { out }) => {
+            let key = archive::create_key_file(out)?;
+            let account = archive::account_of(&key);
+            println!("archive provider key written to {}", out.display());
+            println!("account: {account} (0x{})", hex::encode(&account));
+            println!("fund the account with the bond plus fees, then run the node with");
+            println!(
+                "  --archive-provider {} --archive-endpoint URL",
+                out.display()
+            );
+            Ok(())
+        }
         None => {
+            let archive = cli.archive_options()?;
             let runner = cli.create_runner(&cli.run)?;
             runner.run_node_until_exit(|config| async move {
                 let options = service::NodeOptions {
                     mine_threads: cli.mining().then_some(cli.mine_threads),
                     miner_address: cli.miner_address.clone(),
                     da_serve: cli.da_serve,
+                    archive,
                 };
                 service::new_full::<sc_network::NetworkWorker<_, _>>(config, options)
                     .map_err(sc_cli::Error::Service)
             })
         }
+    }
+}
+
+impl Cli {
+    /// The archive-provider key and terms, if `--archive-provider` is given.
+    fn archive_options(&self) -> sc_cli::Result<Option<archive::ProviderOptions>> {
+        let Some(path) = &self.archive_provider else {
+            return Ok(None);
+        };
+        let min_bond = <hegemon_runtime::Runtime as pallet_archive_market::Config>::MinBond::get();
+        let bond = self.archive_bond.unwrap_or(min_bond);
+        if bond < min_bond {
+            return Err(format!(
+                "--archive-bond must be at least the runtime's minimum, {min_bond}"
+            )
+            .into());
+        }
+        Ok(Some(archive::ProviderOptions {
+            key: archive::read_key_file(path)?,
+            terms: archive::Terms {
+                bond,
+                price: self.archive_price,
+                capacity: self.archive_capacity,
+                endpoint: self.archive_endpoint.clone().unwrap_or_default(),
+            },
+        }))
     }
 }

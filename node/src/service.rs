@@ -193,6 +193,8 @@ pub struct NodeOptions {
     pub miner_address: Option<hegemon_crypto::Address>,
     /// How to answer peers' DA chunk requests.
     pub da_serve: ServeMode,
+    /// Archive-provider mode: the provider key and terms.
+    pub archive: Option<crate::archive::ProviderOptions>,
 }
 
 /// Start a full node as `options` say.
@@ -280,10 +282,19 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
         Some("da"),
         relay::fetch_missing(pool.clone(), da.sidecar.clone(), network.clone(), peers),
     );
+    let provider = options.archive.map(|archive| {
+        crate::archive::Provider::new(
+            client.clone(),
+            pool.clone(),
+            da.store.clone(),
+            da.fetcher.clone(),
+            archive,
+        )
+    });
     task_manager.spawn_handle().spawn(
-        "da-pruning",
+        "da-maintenance",
         Some("da"),
-        crate::da::prune_on_import(client.clone(), da.store.clone()),
+        crate::da::maintain_on_import(client.clone(), da.store.clone(), provider),
     );
 
     if config.offchain_worker.enabled {

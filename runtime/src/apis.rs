@@ -40,6 +40,12 @@ sp_api::decl_runtime_apis! {
         /// The encoded DA commitment of `block`, if it has one.
         fn commitment(block: BlockNumber) -> Option<Vec<u8>>;
     }
+
+    /// The archive market as a provider's node needs it.
+    pub trait ArchiveMarketApi {
+        /// What `who` must keep and answer now.
+        fn provider_duties(who: AccountId) -> pallet_archive_market::ProviderDuties<BlockNumber>;
+    }
 }
 
 impl_runtime_apis! {
@@ -143,6 +149,12 @@ impl_runtime_apis! {
         }
         fn commitment(block: BlockNumber) -> Option<Vec<u8>> {
             pallet_data_availability::Commitments::<Runtime>::get(block).map(|c| c.0.to_vec())
+        }
+    }
+
+    impl self::ArchiveMarketApi<Block> for Runtime {
+        fn provider_duties(who: AccountId) -> pallet_archive_market::ProviderDuties<BlockNumber> {
+            ArchiveMarket::duties(&who)
         }
     }
 

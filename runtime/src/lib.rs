@@ -140,21 +140,69 @@ pub type TxExtension = (
 /// Extrinsic.
 pub type UncheckedExtrinsic =
     generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
-/// A transaction authorized by its call (extrinsic v5 *General*), as wallets submit shielded
-/// transfers: the proofs authorize it, so the extensions carry no signer, nonce or tip.
-pub fn proof_authorized(call: RuntimeCall) -> UncheckedExtrinsic {
-    let extension: TxExtension = (
+/// The extensions every transaction carries: immortal, no tip, `nonce` (zero and unchecked for
+/// proof-authorized transfers).
+fn extension(nonce: Nonce) -> TxExtension {
+    (
         frame_system::AuthorizeCall::new(),
         frame_system::CheckNonZeroSender::new(),
         frame_system::CheckSpecVersion::new(),
         frame_system::CheckTxVersion::new(),
         frame_system::CheckGenesis::new(),
         frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
-        frame_system::CheckNonce::from(0),
+        frame_system::CheckNonce::from(nonce),
         frame_system::CheckWeight::new(),
         pallet_transaction_payment::ChargeTransactionPayment::from(0),
+    )
+}
+
+/// A transaction authorized by its call (extrinsic v5 *General*), as wallets submit shielded
+/// transfers: the proofs authorize it, so the extensions carry no signer, nonce or tip.
+pub fn proof_authorized(call: RuntimeCall) -> UncheckedExtrinsic {
+    UncheckedExtrinsic::new_transaction(call, extension(0))
+}
+
+/// A transaction signed by the transparent account of `key` with account nonce `nonce`, on
+/// the chain whose genesis block is `genesis` (immortal, no tip). `randomness` hedges the
+/// ML-DSA signature (FIPS 204 §3.4); pass fresh OS randomness.
+///
+/// Errors: signing failed (libcrux refuses only on an internal fault).
+#[cfg(feature = "std")]
+pub fn signed_transaction(
+    call: RuntimeCall,
+    key: &hegemon_crypto::mldsa::MlDsaKeyPair,
+    nonce: Nonce,
+    genesis: Hash,
+    randomness: [u8; 32],
+) -> Result<UncheckedExtrinsic, hegemon_crypto::mldsa::MlDsaError> {
+    use codec::Encode;
+    use sp_runtime::traits::IdentifyAccount;
+    let extension = extension(nonce);
+    let implicit = (
+        (),
+        (),
+        VERSION.spec_version,
+        VERSION.transaction_version,
+        genesis,
+        genesis,
+        (),
+        (),
+        (),
     );
-    UncheckedExtrinsic::new_transaction(call, extension)
+    let payload = SignedPayload::from_raw(call, extension, implicit);
+    let signature =
+        payload.using_encoded(|bytes| key.sign(bytes, accounts::SIGNING_CONTEXT, randomness))?;
+    let public = *key.public_key().as_bytes();
+    let (call, extension, _) = payload.deconstruct();
+    Ok(UncheckedExtrinsic::new_signed(
+        call,
+        Address::Id(PqPublic(public).into_account()),
+        PqSignature {
+            public,
+            signature: *signature.as_bytes(),
+        },
+        extension,
+    ))
 }
 /// The payload signed by transparent accounts.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;

@@ -73,3 +73,55 @@ fn the_wasm_blob_exists() {
         hegemon_runtime::WASM_BINARY.expect("built with the runtime (unset SKIP_WASM_BUILD)");
     assert!(wasm.len() > 100_000);
 }
+
+#[test]
+fn a_dev_account_signs_a_transaction_that_applies_and_forgeries_do_not() {
+    use hegemon_runtime::{Executive, Header, RuntimeCall, signed_transaction};
+    use sp_runtime::traits::Header as _;
+
+    ext(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+        let genesis = frame_system::Pallet::<Runtime>::block_hash(0);
+        Executive::initialize_block(&Header::new(
+            1,
+            Default::default(),
+            Default::default(),
+            genesis,
+            Default::default(),
+        ));
+        let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+            dest: presets::dev_account(2).into(),
+            value: 1_000,
+        });
+        let key = presets::dev_key(1);
+        let sign = |key: &hegemon_crypto::mldsa::MlDsaKeyPair, nonce, genesis| {
+            signed_transaction(call.clone(), key, nonce, genesis, [7; 32]).expect("signs")
+        };
+        // Another chain's genesis, a future nonce, and a key other than the account's: refused.
+        assert!(Executive::apply_extrinsic(sign(&key, 0, [1; 32].into())).is_err());
+        assert!(Executive::apply_extrinsic(sign(&key, 1, genesis)).is_err());
+        let mut forged = sign(&presets::dev_key(3), 0, genesis);
+        forged.preamble = match forged.preamble {
+            sp_runtime::generic::Preamble::Signed(_, signature, extension) => {
+                sp_runtime::generic::Preamble::Signed(
+                    presets::dev_account(1).into(),
+                    signature,
+                    extension,
+                )
+            }
+            other => other,
+        };
+        assert!(Executive::apply_extrinsic(forged).is_err());
+
+        let good = sign(&key, 0, genesis);
+        let applied = Executive::apply_extrinsic(good.clone()).expect("valid");
+        assert!(applied.is_ok(), "dispatched: {applied:?}");
+        assert_eq!(
+            pallet_balances::Pallet::<Runtime>::free_balance(presets::dev_account(2)),
+            presets::DEV_BALANCE + 1_000
+        );
+        assert!(
+            Executive::apply_extrinsic(good).is_err(),
+            "a replay has a stale nonce"
+        );
+    });
+}

@@ -13,12 +13,11 @@
 //! warning; the operator vouches for the file.
 
 use std::{
-    collections::BTreeSet,
     sync::{Arc, OnceLock},
     time::Instant,
 };
 
-use hegemon_da::{ChunkProof, DEFAULT_SAMPLES, DaCommitment, sample_indices};
+use hegemon_da::{DEFAULT_SAMPLES, DaCommitment, sample_indices};
 use hegemon_runtime::opaque::Block;
 use sc_consensus::{BlockCheckParams, BlockImport, BlockImportParams, ImportResult};
 use sp_consensus::{BlockOrigin, Error as ConsensusError};
@@ -123,42 +122,16 @@ impl<I> DaBlockImport<I> {
             ));
         }
         let sampled = start.elapsed();
-        let chunks = self.fetch_enough(commitment, samples).await;
-        let pieces: Vec<(u32, &[u8])> = chunks.iter().map(|p| (p.index, &p.chunk[..])).collect();
-        let payload = hegemon_da::reconstruct(commitment, &pieces)
-            .map_err(|e| format!("DA payload cannot be reconstructed: {e}"))?;
+        let (payload, chunks) = fetcher.fetch_payload(commitment, samples).await?;
         log::info!(
             target: "hegemon-da",
-            "#{number}: sampled {} chunks in {} ms; payload {} bytes from {} chunks in {} ms",
+            "#{number}: sampled {} chunks in {} ms; payload {} bytes from {chunks} chunks in {} ms",
             indices.len(),
             sampled.as_millis(),
             payload.len(),
-            chunks.len(),
             start.elapsed().as_millis()
         );
         Ok(payload)
-    }
-
-    /// `k` distinct verified chunks: the samples, then originals, then parity as needed.
-    async fn fetch_enough(
-        &self,
-        commitment: &DaCommitment,
-        mut have: Vec<ChunkProof>,
-    ) -> Vec<ChunkProof> {
-        let k = commitment.original_chunks() as u32;
-        let Some(fetcher) = self.fetcher.get() else {
-            return have;
-        };
-        for range in [0..k, k..2 * k] {
-            let held: BTreeSet<u32> = have.iter().map(|p| p.index).collect();
-            let need = (k as usize).saturating_sub(held.len());
-            if need == 0 {
-                break;
-            }
-            let wanted: Vec<u32> = range.filter(|i| !held.contains(i)).take(need).collect();
-            have.extend(fetcher.fetch(commitment, &wanted).await);
-        }
-        have
     }
 }
 

@@ -6,7 +6,7 @@
 //! the block. Requesters verify every proof against the commitment in the block; a peer that
 //! answers with a bad proof is not asked again for that block. Spec: `docs/spec/node.md`.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use codec::{Decode, Encode};
 use futures::StreamExt;
@@ -140,6 +140,30 @@ impl ChunkFetcher {
             }
         }
         found
+    }
+
+    /// The whole payload of the block committed to by `commitment`, reconstructed from `k`
+    /// verified chunks: the ones in `have` (e.g. samples), then originals, then parity.
+    /// Returns the payload and how many chunks it took.
+    pub async fn fetch_payload(
+        &self,
+        commitment: &DaCommitment,
+        mut have: Vec<ChunkProof>,
+    ) -> Result<(Vec<u8>, usize), String> {
+        let k = commitment.original_chunks() as u32;
+        for range in [0..k, k..2 * k] {
+            let held: BTreeSet<u32> = have.iter().map(|p| p.index).collect();
+            let need = (k as usize).saturating_sub(held.len());
+            if need == 0 {
+                break;
+            }
+            let wanted: Vec<u32> = range.filter(|i| !held.contains(i)).take(need).collect();
+            have.extend(self.fetch(commitment, &wanted).await);
+        }
+        let pieces: Vec<(u32, &[u8])> = have.iter().map(|p| (p.index, &p.chunk[..])).collect();
+        let payload = hegemon_da::reconstruct(commitment, &pieces)
+            .map_err(|e| format!("DA payload cannot be reconstructed: {e}"))?;
+        Ok((payload, have.len()))
     }
 
     /// One request to `peer`; `None` if it fails or any returned proof does not verify.

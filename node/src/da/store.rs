@@ -121,16 +121,31 @@ impl DaStore {
         Ok(Some(block))
     }
 
-    /// Deletes every block below `number` and its payload; returns how many blocks went.
-    pub fn prune_below(&self, number: u32) -> Result<usize, StoreError> {
+    /// Whether the store holds the payload committed to by `root`.
+    pub fn holds(&self, root: &DaRoot) -> Result<bool, StoreError> {
+        Ok(self.db.get_size(PAYLOADS, root)?.is_some())
+    }
+
+    /// Deletes every block below `number` and its payload, except blocks `keep` names (an
+    /// archive provider's contracted ranges); returns how many blocks went.
+    pub fn prune_below(
+        &self,
+        number: u32,
+        keep: impl Fn(u32) -> bool,
+    ) -> Result<usize, StoreError> {
         let mut doomed = Vec::new();
         let mut iter = self.db.iter(BY_NUMBER)?;
         iter.seek_to_first()?;
         while let Some((key, root)) = iter.next()? {
-            if key.len() != 36 || u32::from_be_bytes([key[0], key[1], key[2], key[3]]) >= number {
+            let Some(block) = key.first_chunk::<4>().map(|n| u32::from_be_bytes(*n)) else {
+                break;
+            };
+            if key.len() != 36 || block >= number {
                 break;
             }
-            doomed.push((key, root));
+            if !keep(block) {
+                doomed.push((key, root));
+            }
         }
         drop(iter);
         if doomed.is_empty() {
@@ -217,7 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn pruning_removes_exactly_the_blocks_below_the_bound() {
+    fn pruning_removes_exactly_the_blocks_below_the_bound_not_kept() {
         let dir = temp_dir("prune");
         let store = DaStore::open(&dir).unwrap();
         let roots: Vec<_> = (0u32..4)
@@ -229,10 +244,16 @@ mod tests {
                 root
             })
             .collect();
-        assert_eq!(store.prune_below(20).unwrap(), 2);
-        assert_eq!(store.prune_below(20).unwrap(), 0);
+        assert_eq!(
+            store.prune_below(20, |n| n == 0).unwrap(),
+            1,
+            "block 0 is kept"
+        );
+        assert_eq!(store.prune_below(20, |_| false).unwrap(), 1);
+        assert_eq!(store.prune_below(20, |_| false).unwrap(), 0);
         for (n, root) in roots.iter().enumerate() {
             let kept = n >= 2;
+            assert_eq!(store.holds(root).unwrap(), kept, "block {n}");
             assert_eq!(store.payload(root).unwrap().is_some(), kept, "block {n}");
             assert_eq!(store.root_of(&[n as u8; 32]).unwrap().is_some(), kept);
         }

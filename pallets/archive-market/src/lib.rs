@@ -9,7 +9,7 @@
 //!   a price per byte per block, a capacity and an endpoint.
 //! - **Contracts** buy storage of a range of blocks' DA payloads for a duration, paid up front
 //!   into the pallet's escrow; the provider is paid at expiry. Renewal extends and pays more.
-//! - **Audits**: every [`Config::AuditPeriod`] blocks one active contract is challenged for one
+//! - **Audits**: every [`AuditPeriodBlocks`] blocks one active contract is challenged for one
 //!   chunk of one block in its range. The provider answers with the chunk and its Merkle path
 //!   (checked against the block's stored DA commitment) signed by its registered key. A missed
 //!   deadline slashes [`Config::SlashFraction`] of the bond, ends the contract and refunds the
@@ -72,10 +72,10 @@ pub mod pallet {
         /// Smallest provider bond.
         #[pallet::constant]
         type MinBond: Get<BalanceOf<Self>>;
-        /// Blocks between audits.
+        /// Blocks between audits, unless genesis sets [`AuditPeriodBlocks`].
         #[pallet::constant]
         type AuditPeriod: Get<BlockNumberFor<Self>>;
-        /// Blocks a provider has to answer an audit.
+        /// Blocks a provider has to answer an audit, unless genesis sets [`AuditWindowBlocks`].
         #[pallet::constant]
         type AuditWindow: Get<BlockNumberFor<Self>>;
         /// Share of the bond slashed for a missed audit.
@@ -150,6 +150,17 @@ pub mod pallet {
         pub deadline: BlockNumber,
     }
 
+    /// A provider's obligations, as its node needs them.
+    #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+    pub struct ProviderDuties<BlockNumber> {
+        /// Whether the account is a registered provider.
+        pub registered: bool,
+        /// `(contract, first, last)` of its active contracts: the blocks it must keep.
+        pub ranges: alloc::vec::Vec<(u64, BlockNumber, BlockNumber)>,
+        /// Its open audits, by id.
+        pub audits: alloc::vec::Vec<(u64, Audit<BlockNumber>)>,
+    }
+
     #[pallet::pallet]
     pub struct Pallet<T>(_);
 
@@ -178,6 +189,39 @@ pub mod pallet {
     /// The next audit id.
     #[pallet::storage]
     pub type NextAudit<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+    /// Blocks between audits (zero: no audits).
+    #[pallet::storage]
+    pub type AuditPeriodBlocks<T: Config> =
+        StorageValue<_, BlockNumberFor<T>, ValueQuery, T::AuditPeriod>;
+
+    /// Blocks a provider has to answer an audit.
+    #[pallet::storage]
+    pub type AuditWindowBlocks<T: Config> =
+        StorageValue<_, BlockNumberFor<T>, ValueQuery, T::AuditWindow>;
+
+    /// Genesis: the audit schedule, if not the runtime's default (test networks audit often).
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// Blocks between audits; `None` keeps [`Config::AuditPeriod`].
+        pub audit_period: Option<BlockNumberFor<T>>,
+        /// Blocks to answer; `None` keeps [`Config::AuditWindow`].
+        pub audit_window: Option<BlockNumberFor<T>>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            if let Some(period) = self.audit_period {
+                AuditPeriodBlocks::<T>::put(period);
+            }
+            if let Some(window) = self.audit_window {
+                assert!(!window.is_zero(), "providers need time to answer");
+                AuditWindowBlocks::<T>::put(window);
+            }
+        }
+    }
 
     /// Events.
     #[pallet::event]
@@ -456,11 +500,12 @@ pub mod pallet {
         fn on_initialize(now: BlockNumberFor<T>) -> Weight {
             Self::settle_expired(now);
             Self::punish_missed(now);
-            if !T::AuditPeriod::get().is_zero() && (now % T::AuditPeriod::get()).is_zero() {
+            let period = AuditPeriodBlocks::<T>::get();
+            if !period.is_zero() && (now % period).is_zero() {
                 Self::issue_audit(now);
             }
             // Bounded by MaxContracts reads and writes; audits are few.
-            T::DbWeight::get().reads_writes(u64::from(T::MaxContracts::get()) + 3, 4)
+            T::DbWeight::get().reads_writes(u64::from(T::MaxContracts::get()) + 5, 4)
         }
 
         fn integrity_test() {
@@ -475,6 +520,24 @@ pub mod pallet {
         /// The escrow account.
         pub fn escrow() -> T::AccountId {
             T::PalletId::get().into_account_truncating()
+        }
+
+        /// What `who` must do as a provider now (for its node: `ArchiveMarketApi`).
+        pub fn duties(who: &T::AccountId) -> ProviderDuties<BlockNumberFor<T>> {
+            let ranges: alloc::vec::Vec<_> = Active::<T>::get()
+                .into_iter()
+                .filter_map(|id| Contracts::<T>::get(id).map(|c| (id, c)))
+                .filter(|(_, c)| c.provider == *who)
+                .map(|(id, c)| (id, c.first, c.last))
+                .collect();
+            let audits = Audits::<T>::iter()
+                .filter(|(_, a)| ranges.iter().any(|(id, ..)| *id == a.contract))
+                .collect();
+            ProviderDuties {
+                registered: Providers::<T>::contains_key(who),
+                ranges,
+                audits,
+            }
         }
 
         fn range_bytes(first: BlockNumberFor<T>, last: BlockNumberFor<T>) -> Result<u64, Error<T>> {
@@ -608,7 +671,7 @@ pub mod pallet {
             };
             let index = pick(2, u64::from(chunks)) as u32;
             let audit = NextAudit::<T>::get();
-            let deadline = now.saturating_add(T::AuditWindow::get());
+            let deadline = now.saturating_add(AuditWindowBlocks::<T>::get());
             Audits::<T>::insert(
                 audit,
                 Audit {

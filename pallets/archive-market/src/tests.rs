@@ -341,3 +341,59 @@ fn a_missed_audit_slashes_and_refunds() {
         );
     });
 }
+
+#[test]
+fn duties_list_a_providers_ranges_and_open_audits_only() {
+    let (mut ext, blocks) = setup();
+    ext.execute_with(|| {
+        assert!(!Archive::duties(&PROVIDER).registered);
+        register();
+        assert_ok!(Archive::buy_contract(
+            RuntimeOrigin::signed(CLIENT),
+            PROVIDER,
+            2,
+            3,
+            50
+        ));
+        let duties = Archive::duties(&PROVIDER);
+        assert!(duties.registered);
+        assert_eq!(duties.ranges, vec![(0, 2, 3)]);
+        assert!(duties.audits.is_empty());
+        run_to(5);
+        let audits = Archive::duties(&PROVIDER).audits;
+        assert_eq!(audits.len(), 1);
+        assert_eq!(Some(&audits[0].1), Audits::<Test>::get(0).as_ref());
+        // Another account has no duties, even while this audit is open.
+        assert_eq!(
+            Archive::duties(&CLIENT),
+            ProviderDuties {
+                registered: false,
+                ranges: vec![],
+                audits: vec![],
+            }
+        );
+        assert_ok!(answer(0, &blocks, &provider_key()));
+        assert!(Archive::duties(&PROVIDER).audits.is_empty());
+    });
+}
+
+#[test]
+fn genesis_can_shorten_the_audit_schedule() {
+    let mut storage = frame_system::GenesisConfig::<Test>::default()
+        .build_storage()
+        .expect("storage");
+    pallet_archive_market::GenesisConfig::<Test> {
+        audit_period: Some(3),
+        audit_window: Some(7),
+    }
+    .assimilate_storage(&mut storage)
+    .expect("archive genesis");
+    sp_io::TestExternalities::new(storage).execute_with(|| {
+        assert_eq!(AuditPeriodBlocks::<Test>::get(), 3);
+        assert_eq!(AuditWindowBlocks::<Test>::get(), 7);
+    });
+    sp_io::TestExternalities::new(Default::default()).execute_with(|| {
+        assert_eq!(AuditPeriodBlocks::<Test>::get(), 5, "the Config default");
+        assert_eq!(AuditWindowBlocks::<Test>::get(), 2);
+    });
+}

@@ -80,6 +80,25 @@ pub mod pallet {
     pub type RetentionBlocks<T: Config> =
         StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultRetention>;
 
+    /// Genesis: the hot retention window, if not the runtime's default (test networks shorten
+    /// it to exercise pruning and the archive market).
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        /// Retention window in blocks; `None` keeps [`Config::DefaultRetention`].
+        pub retention_blocks: Option<BlockNumberFor<T>>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            if let Some(blocks) = self.retention_blocks {
+                assert!(!blocks.is_zero(), "a retention window of zero blocks");
+                RetentionBlocks::<T>::put(blocks);
+            }
+        }
+    }
+
     /// Events.
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]

@@ -107,3 +107,18 @@ fn retention_window() {
         assert!(!Da::is_retained(151) && Da::is_retained(241));
     });
 }
+
+#[test]
+fn genesis_can_set_the_retention_window() {
+    let mut storage = frame_system::GenesisConfig::<Test>::default()
+        .build_storage()
+        .expect("storage");
+    GenesisConfig::<Test> {
+        retention_blocks: Some(4),
+    }
+    .assimilate_storage(&mut storage)
+    .expect("genesis");
+    sp_io::TestExternalities::new(storage)
+        .execute_with(|| assert_eq!(RetentionBlocks::<Test>::get(), 4));
+    new_test_ext().execute_with(|| assert_eq!(RetentionBlocks::<Test>::get(), 100));
+}

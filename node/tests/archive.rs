@@ -1,0 +1,228 @@
+//! Archive-provider mode end to end: a node run with `--archive-provider` registers itself,
+//! keeps a contracted range past a short hot window while pruning the rest, answers the
+//! market's audits on chain (its bond stays whole, its contract stays active), and serves the
+//! contracted chunks over `da_getChunk`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use codec::{Decode, Encode};
+use common::{Node, Storage, error_code, json_string_field, raw_result, wait_for};
+use hegemon_crypto::{SpendingKeys, address::Network};
+use hegemon_runtime::{
+    AccountId, Runtime, RuntimeCall, genesis_config_presets as presets, signed_transaction,
+};
+use pallet_archive_market::{Contract, Provider};
+use sp_io::hashing::{blake2_128, blake2_256, twox_64, twox_128};
+
+const RETENTION: u32 = 4;
+const AUDIT_PERIOD: u32 = 3;
+const AUDIT_WINDOW: u32 = 8;
+/// The range the client buys storage for.
+const RANGE: (u32, u32) = (1, 2);
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hegemon-archive-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The dev chain spec with a short hot window and frequent audits, as a file.
+fn short_window_spec(dir: &Path) -> PathBuf {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
+        .args(["build-spec", "--chain", "dev"])
+        .output()
+        .expect("build-spec runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut spec: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON spec");
+    let patch = &mut spec["genesis"]["runtimeGenesis"]["patch"];
+    patch["dataAvailability"] = serde_json::json!({ "retentionBlocks": RETENTION });
+    patch["archiveMarket"] =
+        serde_json::json!({ "auditPeriod": AUDIT_PERIOD, "auditWindow": AUDIT_WINDOW });
+    let path = dir.join("spec.json");
+    std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
+    path
+}
+
+/// Dev account `index`'s key seed, as a key file.
+fn dev_key_file(dir: &Path, index: u32) -> PathBuf {
+    let mut input = presets::DEV_SEED.to_vec();
+    input.extend_from_slice(&index.to_le_bytes());
+    let path = dir.join(format!("dev-{index}.key"));
+    std::fs::write(&path, hex::encode(blake2_256(&input))).unwrap();
+    path
+}
+
+fn storage_key(pallet: &str, item: &str, hashed_key: &[u8]) -> String {
+    let mut key = twox_128(pallet.as_bytes()).to_vec();
+    key.extend_from_slice(&twox_128(item.as_bytes()));
+    key.extend_from_slice(hashed_key);
+    format!("0x{}", hex::encode(key))
+}
+
+/// A storage value at the best block, decoded.
+fn read<T: Decode>(node: &Node, key: &str) -> Option<T> {
+    let response = node.rpc("state_getStorage", &format!(r#"["{key}"]"#))?;
+    let value = json_string_field(&response, "result")?;
+    let bytes = hex::decode(value.trim_start_matches("0x")).ok()?;
+    T::decode(&mut &bytes[..]).ok()
+}
+
+fn provider(node: &Node, who: &AccountId) -> Option<Provider<Runtime>> {
+    let mut hashed = blake2_128(who.as_ref()).to_vec();
+    hashed.extend_from_slice(who.as_ref());
+    read(node, &storage_key("ArchiveMarket", "Providers", &hashed))
+}
+
+fn contract(node: &Node, id: u64) -> Option<Contract<Runtime>> {
+    let mut hashed = twox_64(&id.encode()).to_vec();
+    hashed.extend_from_slice(&id.encode());
+    read(node, &storage_key("ArchiveMarket", "Contracts", &hashed))
+}
+
+fn next_audit(node: &Node) -> u64 {
+    read(node, &storage_key("ArchiveMarket", "NextAudit", &[])).unwrap_or(0)
+}
+
+fn chunk(node: &Node, number: u32) -> String {
+    let hash = node.block_hash(number.into()).expect("block hash");
+    node.rpc("da_getChunk", &format!(r#"["{hash}", 0]"#))
+        .expect("response")
+}
+
+#[test]
+fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
+    let dir = temp("provider");
+    let spec = short_window_spec(&dir);
+    let key_file = dev_key_file(&dir, 1);
+    let provider_account = presets::dev_account(1);
+    let miner = SpendingKeys::from_seed(&[9; 64])
+        .full_viewing_key()
+        .incoming()
+        .address(0)
+        .encode(Network::Test);
+    let endpoint = "http://127.0.0.1:9944";
+    let node = Node::start(
+        "archive-provider",
+        Storage::Tmp,
+        &[
+            "--chain",
+            spec.to_str().unwrap(),
+            "--mine",
+            "--miner-address",
+            &miner,
+            "--archive-provider",
+            key_file.to_str().unwrap(),
+            "--archive-endpoint",
+            endpoint,
+        ],
+    );
+
+    // It registers itself with the runtime's minimum bond.
+    let registered = wait_for("the provider's registration", || {
+        provider(&node, &provider_account)
+    });
+    assert_eq!(registered.endpoint.into_inner(), endpoint.as_bytes());
+    let bond = registered.bond;
+
+    // A client (dev account 2) buys storage of blocks 1–2.
+    node.wait_for_height((RANGE.1 + 1).into());
+    let genesis = node.block_hash(0).expect("genesis hash");
+    let genesis: [u8; 32] = hex::decode(genesis.trim_start_matches("0x"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let buy = RuntimeCall::ArchiveMarket(pallet_archive_market::Call::buy_contract {
+        provider: provider_account.clone(),
+        first: RANGE.0,
+        last: RANGE.1,
+        duration: 10_000,
+    });
+    let xt =
+        signed_transaction(buy, &presets::dev_key(2), 0, genesis.into(), [3; 32]).expect("signs");
+    let submitted = node
+        .rpc(
+            "author_submitExtrinsic",
+            &format!(r#"["0x{}"]"#, hex::encode(xt.encode())),
+        )
+        .expect("response");
+    assert!(submitted.contains("result"), "{submitted}");
+    let bought = wait_for("the contract on chain", || contract(&node, 0));
+    assert_eq!((bought.first, bought.last), RANGE);
+
+    // Two audits issued after the purchase; the first answered in time. A missed one would
+    // have ended the contract and slashed the bond.
+    wait_for("two audits, or the contract ended", || {
+        (next_audit(&node) >= 2 || contract(&node, 0).is_none()).then_some(())
+    });
+    let best = node.best_number().expect("best") as u32;
+    assert!(
+        contract(&node, 0).is_some(),
+        "the contract ended: an audit was missed"
+    );
+    assert_eq!(
+        provider(&node, &provider_account).expect("registered").bond,
+        bond,
+        "no slash"
+    );
+    let audit_0 = storage_key("ArchiveMarket", "Audits", &{
+        let mut k = twox_64(&0u64.encode()).to_vec();
+        k.extend_from_slice(&0u64.encode());
+        k
+    });
+    assert!(
+        read::<Vec<u8>>(&node, &audit_0).is_none(),
+        "audit 0 still open"
+    );
+
+    // Past the hot window: the contracted blocks are still served, a block next to them is not.
+    let outside = RANGE.1 + 1;
+    assert!(best > outside + RETENTION, "best {best}");
+    for number in RANGE.0..=RANGE.1 {
+        let served = chunk(&node, number);
+        let result = raw_result(&served).unwrap_or_else(|| panic!("{served}"));
+        assert!(result.contains(r#""path""#), "{served}");
+    }
+    assert_eq!(
+        error_code(&chunk(&node, outside)),
+        Some(4002),
+        "outside the window"
+    );
+    drop(node);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn archive_keys_are_made_by_a_subcommand_and_bad_ones_refused_at_start() {
+    let dir = temp("keys");
+    let key = dir.join("provider.key");
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
+        .args(["archive-key", "--out", key.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(String::from_utf8_lossy(&made.stdout).contains("account: "));
+    assert_eq!(std::fs::read_to_string(&key).unwrap().trim().len(), 64);
+
+    std::fs::write(&key, "not hex").unwrap();
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
+        .args(["--chain", "dev", "--tmp", "--archive-provider"])
+        .arg(&key)
+        .args(["--archive-endpoint", "http://127.0.0.1:9944"])
+        .output()
+        .expect("runs");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("archive-key --out"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
