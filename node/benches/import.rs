@@ -53,8 +53,6 @@ fn bench(transfers: &[Submission]) -> String {
         .flat_map(|t| t.raw.2.iter().map(Vec::as_slice))
         .collect();
     let body = BodyDa {
-        commitment: None,
-        coinbase: None,
         transfers: transfers
             .iter()
             .map(|t| ShieldedTransfer {
@@ -62,6 +60,7 @@ fn bench(transfers: &[Submission]) -> String {
                 proof: t.raw.1.clone().try_into().expect("fits"),
             })
             .collect(),
+        ..Default::default()
     };
 
     // Author.

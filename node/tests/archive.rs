@@ -7,48 +7,19 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use codec::{Decode, Encode};
-use common::{Node, Storage, error_code, json_string_field, raw_result, wait_for};
+use codec::Encode;
+use common::{
+    Node, RETENTION, Storage, error_code, raw_result, short_window_spec, storage_key, wait_for,
+};
 use hegemon_crypto::{SpendingKeys, address::Network};
 use hegemon_runtime::{
     AccountId, Runtime, RuntimeCall, genesis_config_presets as presets, signed_transaction,
 };
 use pallet_archive_market::{Contract, Provider};
-use sp_io::hashing::{blake2_128, blake2_256, twox_64, twox_128};
+use sp_io::hashing::{blake2_128, blake2_256, twox_64};
 
-const RETENTION: u32 = 4;
-const AUDIT_PERIOD: u32 = 3;
-const AUDIT_WINDOW: u32 = 8;
 /// The range the client buys storage for.
 const RANGE: (u32, u32) = (1, 2);
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hegemon-archive-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The dev chain spec with a short hot window and frequent audits, as a file.
-fn short_window_spec(dir: &Path) -> PathBuf {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
-        .args(["build-spec", "--chain", "dev"])
-        .output()
-        .expect("build-spec runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut spec: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON spec");
-    let patch = &mut spec["genesis"]["runtimeGenesis"]["patch"];
-    patch["dataAvailability"] = serde_json::json!({ "retentionBlocks": RETENTION });
-    patch["archiveMarket"] =
-        serde_json::json!({ "auditPeriod": AUDIT_PERIOD, "auditWindow": AUDIT_WINDOW });
-    let path = dir.join("spec.json");
-    std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
-    path
-}
 
 /// Dev account `index`'s key seed, as a key file.
 fn dev_key_file(dir: &Path, index: u32) -> PathBuf {
@@ -59,35 +30,20 @@ fn dev_key_file(dir: &Path, index: u32) -> PathBuf {
     path
 }
 
-fn storage_key(pallet: &str, item: &str, hashed_key: &[u8]) -> String {
-    let mut key = twox_128(pallet.as_bytes()).to_vec();
-    key.extend_from_slice(&twox_128(item.as_bytes()));
-    key.extend_from_slice(hashed_key);
-    format!("0x{}", hex::encode(key))
-}
-
-/// A storage value at the best block, decoded.
-fn read<T: Decode>(node: &Node, key: &str) -> Option<T> {
-    let response = node.rpc("state_getStorage", &format!(r#"["{key}"]"#))?;
-    let value = json_string_field(&response, "result")?;
-    let bytes = hex::decode(value.trim_start_matches("0x")).ok()?;
-    T::decode(&mut &bytes[..]).ok()
-}
-
 fn provider(node: &Node, who: &AccountId) -> Option<Provider<Runtime>> {
     let mut hashed = blake2_128(who.as_ref()).to_vec();
     hashed.extend_from_slice(who.as_ref());
-    read(node, &storage_key("ArchiveMarket", "Providers", &hashed))
+    common::read_storage(node, &storage_key("ArchiveMarket", "Providers", &hashed))
 }
 
 fn contract(node: &Node, id: u64) -> Option<Contract<Runtime>> {
     let mut hashed = twox_64(&id.encode()).to_vec();
     hashed.extend_from_slice(&id.encode());
-    read(node, &storage_key("ArchiveMarket", "Contracts", &hashed))
+    common::read_storage(node, &storage_key("ArchiveMarket", "Contracts", &hashed))
 }
 
 fn next_audit(node: &Node) -> u64 {
-    read(node, &storage_key("ArchiveMarket", "NextAudit", &[])).unwrap_or(0)
+    common::read_storage(node, &storage_key("ArchiveMarket", "NextAudit", &[])).unwrap_or(0)
 }
 
 fn chunk(node: &Node, number: u32) -> String {
@@ -98,7 +54,7 @@ fn chunk(node: &Node, number: u32) -> String {
 
 #[test]
 fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
-    let dir = temp("provider");
+    let dir = common::temp_dir("archive-provider");
     let spec = short_window_spec(&dir);
     let key_file = dev_key_file(&dir, 1);
     let provider_account = presets::dev_account(1);
@@ -177,7 +133,7 @@ fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
         k
     });
     assert!(
-        read::<Vec<u8>>(&node, &audit_0).is_none(),
+        common::read_storage::<Vec<u8>>(&node, &audit_0).is_none(),
         "audit 0 still open"
     );
 
@@ -200,7 +156,7 @@ fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
 
 #[test]
 fn archive_keys_are_made_by_a_subcommand_and_bad_ones_refused_at_start() {
-    let dir = temp("keys");
+    let dir = common::temp_dir("archive-keys");
     let key = dir.join("provider.key");
     let made = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
         .args(["archive-key", "--out", key.to_str().unwrap()])

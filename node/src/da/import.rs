@@ -5,7 +5,9 @@
 //! unsealed block) and the client. For a block that needs a payload:
 //! 1. the author's own block: the payload comes from its template;
 //! 2. a payload already held (same root): linked to this block too;
-//! 3. from the network: sample [`DEFAULT_SAMPLES`] chunks at indices only this node can predict,
+//! 3. a block stamped longer ago than the hot window lasts: imported without its payload (peers
+//!    no longer serve it; a node syncing old history relies on the network having checked it);
+//! 4. from the network: sample [`DEFAULT_SAMPLES`] chunks at indices only this node can predict,
 //!    each verified against the commitment; if any is unavailable, reject. Then fetch `k` chunks,
 //!    reconstruct (which re-checks the encoding), check the items against the transfers, store.
 //!
@@ -13,17 +15,22 @@
 //! warning; the operator vouches for the file.
 
 use std::{
+    ops::Deref,
     sync::{Arc, OnceLock},
     time::Instant,
 };
 
 use hegemon_da::{DEFAULT_SAMPLES, DaCommitment, sample_indices};
-use hegemon_runtime::opaque::Block;
+use hegemon_runtime::{TARGET_BLOCK_TIME_MS, apis::DataAvailabilityApi, opaque::Block};
 use sc_consensus::{BlockCheckParams, BlockImport, BlockImportParams, ImportResult};
+use sp_api::ProvideRuntimeApi;
 use sp_consensus::{BlockOrigin, Error as ConsensusError};
-use sp_runtime::traits::Header as HeaderT;
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 
 use super::{payload::BodyDa, protocol::ChunkFetcher, sidecar::Sidecar, store::DaStore};
+
+/// The runtime API of the client an import wraps.
+type ApiOf<I> = <<I as Deref>::Target as ProvideRuntimeApi<Block>>::Api;
 
 /// The network side, set once the network is built (after the import queue that needs it).
 pub type FetcherSlot = Arc<OnceLock<ChunkFetcher>>;
@@ -38,7 +45,11 @@ pub struct DaBlockImport<I> {
     secret: [u8; 32],
 }
 
-impl<I> DaBlockImport<I> {
+impl<I> DaBlockImport<I>
+where
+    I: Deref<Target: ProvideRuntimeApi<Block>>,
+    ApiOf<I>: DataAvailabilityApi<Block>,
+{
     /// `secret` seeds this node's sample indices; it must be unpredictable to block producers.
     pub fn new(
         inner: I,
@@ -59,7 +70,7 @@ impl<I> DaBlockImport<I> {
     async fn admit(
         &self,
         da: BodyDa,
-        hash: [u8; 32],
+        (hash, parent): ([u8; 32], <Block as BlockT>::Hash),
         number: u32,
         origin: BlockOrigin,
     ) -> Result<(), String> {
@@ -78,6 +89,13 @@ impl<I> DaBlockImport<I> {
         {
             let encoded = encode(&payload)?;
             (payload, encoded)
+        } else if let Some(age) = self.past_hot_window(&da, parent) {
+            log::debug!(
+                target: "hegemon-da",
+                "#{number}: {} s old, past the hot window; imported without its DA payload",
+                age / 1000
+            );
+            return Ok(());
         } else if matches!(origin, BlockOrigin::File | BlockOrigin::Genesis) {
             log::warn!(
                 target: "hegemon-da",
@@ -98,6 +116,23 @@ impl<I> DaBlockImport<I> {
         self.store
             .insert(number, hash, &payload, encoded)
             .map_err(|e| e.to_string())
+    }
+
+    /// The age in milliseconds of a block stamped longer ago than the hot window lasts
+    /// (`RetentionBlocks` × the target block time), or `None` for a younger block. Peers are no
+    /// longer bound to serve such a block's chunks, so a node syncing old history imports it
+    /// without them: availability was the network's to check when the block was new. A block
+    /// cannot claim an old stamp at the tip, since the runtime only accepts timestamps at or
+    /// after the parent's.
+    fn past_hot_window(&self, da: &BodyDa, parent: <Block as BlockT>::Hash) -> Option<u64> {
+        let stamp = da.timestamp?;
+        let retention = self.inner.runtime_api().retention_blocks(parent).ok()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_millis() as u64;
+        let age = now.saturating_sub(stamp);
+        (age > u64::from(retention).saturating_mul(TARGET_BLOCK_TIME_MS)).then_some(age)
     }
 
     /// Samples, then fetches and reconstructs the payload.
@@ -145,6 +180,8 @@ fn encode(payload: &[u8]) -> Result<Arc<hegemon_da::EncodedBlock>, String> {
 impl<I> BlockImport<Block> for DaBlockImport<I>
 where
     I: BlockImport<Block, Error = ConsensusError> + Send + Sync,
+    I: Deref<Target: ProvideRuntimeApi<Block>>,
+    ApiOf<I>: DataAvailabilityApi<Block>,
 {
     type Error = ConsensusError;
 
@@ -163,8 +200,11 @@ where
         // Header-only imports carry nothing to check here.
         if let Some(body) = &block.body {
             let da = BodyDa::read(body);
-            let hash = block.post_hash().to_fixed_bytes();
-            if let Err(reason) = self.admit(da, hash, number, block.origin).await {
+            let ids = (
+                block.post_hash().to_fixed_bytes(),
+                *block.header.parent_hash(),
+            );
+            if let Err(reason) = self.admit(da, ids, number, block.origin).await {
                 log::warn!(target: "hegemon-da", "rejecting block #{number}: {reason}");
                 return Err(ConsensusError::ClientImport(format!(
                     "block #{number} rejected: {reason}"

@@ -93,6 +93,8 @@ pub struct BodyDa {
     pub transfers: Vec<ShieldedTransfer>,
     /// The `ShieldedPool::set_coinbase` inherent's note, if present.
     pub coinbase: Option<CoinbaseNote>,
+    /// The `Timestamp::set` inherent's time (Unix milliseconds), if present.
+    pub timestamp: Option<u64>,
 }
 
 impl BodyDa {
@@ -124,6 +126,9 @@ impl BodyDa {
             }
             RuntimeCall::ShieldedPool(Pool::set_coinbase { note }) => {
                 self.coinbase = Some(note.clone());
+            }
+            RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }) => {
+                self.timestamp = Some(*now);
             }
             _ => {}
         }
@@ -236,7 +241,7 @@ mod tests {
         let body = BodyDa {
             commitment: None,
             transfers: vec![transfer([&a, &b]), transfer([&c, &d])],
-            coinbase: None,
+            ..Default::default()
         };
         let encode = |items: &[&Vec<u8>]| hegemon_da::items::encode_items(items);
         assert_eq!(body.check_payload(&encode(&[&a, &b, &c, &d])), Ok(()));

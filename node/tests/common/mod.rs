@@ -5,7 +5,7 @@
 use std::{
     io::{Read, Write},
     net::{TcpListener, TcpStream},
-    path::Path,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -178,4 +178,67 @@ pub fn error_code(response: &str) -> Option<i64> {
 pub fn raw_result(response: &str) -> Option<&str> {
     let rest = response.split(r#""result":"#).nth(1)?;
     rest.strip_suffix('}')
+}
+
+/// A fresh empty directory for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hegemon-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The hot window of [`short_window_spec`], in blocks.
+pub const RETENTION: u32 = 4;
+/// Blocks between audits on that chain.
+pub const AUDIT_PERIOD: u32 = 3;
+/// Blocks a provider has to answer an audit on that chain.
+pub const AUDIT_WINDOW: u32 = 8;
+
+/// The dev chain spec with a short hot window and frequent audits, as a file.
+pub fn short_window_spec(dir: &Path) -> PathBuf {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
+        .args(["build-spec", "--chain", "dev"])
+        .output()
+        .expect("build-spec runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut spec: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON spec");
+    let patch = &mut spec["genesis"]["runtimeGenesis"]["patch"];
+    patch["dataAvailability"] = serde_json::json!({ "retentionBlocks": RETENTION });
+    patch["archiveMarket"] =
+        serde_json::json!({ "auditPeriod": AUDIT_PERIOD, "auditWindow": AUDIT_WINDOW });
+    let path = dir.join("spec.json");
+    std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
+    path
+}
+
+/// The storage key of `pallet`'s `item`, followed by an already-hashed map key (empty for a
+/// plain value), as `0x…` hex.
+pub fn storage_key(pallet: &str, item: &str, hashed_key: &[u8]) -> String {
+    use sp_io::hashing::twox_128;
+    let mut key = twox_128(pallet.as_bytes()).to_vec();
+    key.extend_from_slice(&twox_128(item.as_bytes()));
+    key.extend_from_slice(hashed_key);
+    format!("0x{}", hex::encode(key))
+}
+
+/// A storage value at the best block, decoded.
+pub fn read_storage<T: codec::Decode>(node: &Node, key: &str) -> Option<T> {
+    read_storage_at(node, key, None)
+}
+
+/// A storage value at block `at` (a `0x…` hash; `None`: the best block), decoded.
+pub fn read_storage_at<T: codec::Decode>(node: &Node, key: &str, at: Option<&str>) -> Option<T> {
+    let params = match at {
+        Some(hash) => format!(r#"["{key}", "{hash}"]"#),
+        None => format!(r#"["{key}"]"#),
+    };
+    let response = node.rpc("state_getStorage", &params)?;
+    let value = json_string_field(&response, "result")?;
+    let bytes = hex::decode(value.trim_start_matches("0x")).ok()?;
+    T::decode(&mut &bytes[..]).ok()
 }
