@@ -1,9 +1,13 @@
 //! Archive-provider mode end to end: a node run with `--archive-provider` registers itself,
 //! keeps a contracted range past a short hot window while pruning the rest, answers the
 //! market's audits on chain (its bond stays whole, its contract stays active), and serves the
-//! contracted chunks over `da_getChunk`.
+//! contracted chunks over `da_getChunk`. A wallet restored after its note's block left every
+//! ordinary node's window recovers it through the provider.
 
 mod common;
+#[path = "common/transfer.rs"]
+#[allow(dead_code)]
+mod transfer;
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +48,30 @@ fn contract(node: &Node, id: u64) -> Option<Contract<Runtime>> {
 
 fn next_audit(node: &Node) -> u64 {
     common::read_storage(node, &storage_key("ArchiveMarket", "NextAudit", &[])).unwrap_or(0)
+}
+
+/// Dev account 2 (first transaction, nonce 0) buys storage of `range` from `provider`.
+fn buy_contract(node: &Node, provider: &AccountId, (first, last): (u32, u32)) {
+    let genesis = node.block_hash(0).expect("genesis hash");
+    let genesis: [u8; 32] = hex::decode(genesis.trim_start_matches("0x"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let buy = RuntimeCall::ArchiveMarket(pallet_archive_market::Call::buy_contract {
+        provider: provider.clone(),
+        first,
+        last,
+        duration: 10_000,
+    });
+    let xt =
+        signed_transaction(buy, &presets::dev_key(2), 0, genesis.into(), [3; 32]).expect("signs");
+    let submitted = node
+        .rpc(
+            "author_submitExtrinsic",
+            &format!(r#"["0x{}"]"#, hex::encode(xt.encode())),
+        )
+        .expect("response");
+    assert!(submitted.contains("result"), "{submitted}");
 }
 
 fn chunk(node: &Node, number: u32) -> String {
@@ -89,26 +117,7 @@ fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
 
     // A client (dev account 2) buys storage of blocks 1–2.
     node.wait_for_height((RANGE.1 + 1).into());
-    let genesis = node.block_hash(0).expect("genesis hash");
-    let genesis: [u8; 32] = hex::decode(genesis.trim_start_matches("0x"))
-        .unwrap()
-        .try_into()
-        .unwrap();
-    let buy = RuntimeCall::ArchiveMarket(pallet_archive_market::Call::buy_contract {
-        provider: provider_account.clone(),
-        first: RANGE.0,
-        last: RANGE.1,
-        duration: 10_000,
-    });
-    let xt =
-        signed_transaction(buy, &presets::dev_key(2), 0, genesis.into(), [3; 32]).expect("signs");
-    let submitted = node
-        .rpc(
-            "author_submitExtrinsic",
-            &format!(r#"["0x{}"]"#, hex::encode(xt.encode())),
-        )
-        .expect("response");
-    assert!(submitted.contains("result"), "{submitted}");
+    buy_contract(&node, &provider_account, RANGE);
     let bought = wait_for("the contract on chain", || contract(&node, 0));
     assert_eq!((bought.first, bought.last), RANGE);
 
@@ -180,5 +189,89 @@ fn archive_keys_are_made_by_a_subcommand_and_bad_ones_refused_at_start() {
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("archive-key --out"), "{stderr}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_restored_wallet_recovers_a_note_past_the_hot_window_through_a_provider() {
+    use hegemon_wallet::{Wallet, WalletError, node::NodeClient, vault::KdfCost};
+
+    let dir = common::temp_dir("archive-recover");
+    let spec = short_window_spec(&dir);
+    let key_file = dev_key_file(&dir, 1);
+    let provider_node = Node::start(
+        "recover-provider",
+        Storage::Tmp,
+        &[
+            "--chain",
+            spec.to_str().unwrap(),
+            "--mine",
+            "--archive-provider",
+            key_file.to_str().unwrap(),
+            "--archive-endpoint",
+            "http://127.0.0.1:9944",
+        ],
+    );
+    // An ordinary node, the wallet's: it keeps the hot window only.
+    let ordinary = Node::start(
+        "recover-ordinary",
+        Storage::Tmp,
+        &[
+            "--chain",
+            spec.to_str().unwrap(),
+            "--bootnodes",
+            &provider_node.multiaddr(),
+        ],
+    );
+    let node = NodeClient::new(&format!("http://127.0.0.1:{}", ordinary.rpc_port));
+    let archive = NodeClient::new(&format!("http://127.0.0.1:{}", provider_node.rpc_port));
+
+    // A payment to the wallet, mined; the wallet sees it while it is hot.
+    let (mut wallet, phrase) =
+        Wallet::create(&dir.join("w.hgm"), "pw", None, KdfCost::TEST).expect("created");
+    let to = hegemon_crypto::Address::decode(Network::Test, &wallet.address(0)).unwrap();
+    let fee = wait_for("a fee quote", || {
+        raw_result(&provider_node.rpc("hegemon_feeQuote", "[]")?)?
+            .parse::<u64>()
+            .ok()
+    });
+    let payment = transfer::dev_transfer_to([12, 13], fee, 0, &to);
+    let response = provider_node
+        .rpc("hegemon_submitTransfer", &payment.params())
+        .expect("response");
+    assert!(raw_result(&response).is_some(), "{response}");
+    wait_for("the payment on the ordinary node", || {
+        wallet.sync(&node, |_, _| {}).ok().filter(|r| r.found == 2)
+    });
+    let paid = wallet.history()[0].block;
+    let balance = wallet.balance();
+
+    // A contract keeps that block; the ordinary node prunes it.
+    wait_for("the provider's registration", || {
+        provider(&provider_node, &presets::dev_account(1))
+    });
+    buy_contract(&provider_node, &presets::dev_account(1), (paid, paid));
+    wait_for("the contract on chain", || contract(&provider_node, 0));
+    ordinary.wait_for_height(u64::from(paid + RETENTION + 2));
+
+    // Restored from the phrase: the ordinary node alone cannot serve the note's block...
+    let (mut restored, _) =
+        Wallet::create(&dir.join("r.hgm"), "pw", Some(&phrase), KdfCost::TEST).unwrap();
+    assert!(matches!(
+        restored.sync(&node, |_, _| {}),
+        Err(WalletError::PastHotWindow(_))
+    ));
+    // ...a source without the chunks is refused...
+    assert!(matches!(
+        restored.recover(&node, &node, |_, _| {}),
+        Err(WalletError::Archive(_))
+    ));
+    // ...and the provider's chunks, verified against the ordinary node's chain, recover it.
+    let report = restored
+        .recover(&node, &archive, |_, _| {})
+        .expect("recovers");
+    assert_eq!(report.found, 2, "{report:?}");
+    assert_eq!(restored.balance(), balance);
+    drop((provider_node, ordinary));
     std::fs::remove_dir_all(dir).unwrap();
 }

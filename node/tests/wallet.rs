@@ -86,7 +86,35 @@ fn wallets_receive_send_refuse_a_double_spend_and_restore() {
     use hegemon_wallet::NoteStatus::{Spent, Unspent};
     let statuses: Vec<_> = wallet.history().iter().map(|e| e.status).collect();
     assert_eq!(statuses, [Spent, Spent, Unspent]);
-    assert!(wallet.export_viewing_key().len() > 100);
+
+    // A watch-only wallet from Alice's viewing key sees the same history and balance, reopens
+    // as watch-only, and cannot spend.
+    let watch_path = dir.join("watch.hgm");
+    let mut watch = Wallet::watch(
+        &watch_path,
+        "pw",
+        &wallet.export_viewing_key(),
+        KdfCost::TEST,
+    )
+    .expect("watch wallet");
+    watch.sync(&client, |_, _| {}).expect("syncs");
+    assert_eq!(watch.history(), wallet.history());
+    assert_eq!(watch.balance(), wallet.balance());
+    assert_eq!(watch.address(0), wallet.address(0));
+    let mut watch = Wallet::open(&watch_path, "pw").expect("reopens");
+    assert!(watch.is_watch_only());
+    assert!(matches!(
+        watch.send(&client, &bob.address(0), 1, |_| {}),
+        Err(WalletError::WatchOnly)
+    ));
+    assert!(matches!(
+        Wallet::watch(&dir.join("bad.hgm"), "pw", "hgmfvk1notakey", KdfCost::TEST),
+        Err(WalletError::BadViewingKey(_))
+    ));
+    assert!(
+        !dir.join("bad.hgm").exists(),
+        "a refused key writes no file"
+    );
 
     // A stale copy of Alice's wallet cannot spend the same notes again: its sync sees their
     // nullifiers on chain, and it is left with only the change note.

@@ -73,6 +73,25 @@ pub enum WalletError {
     /// A payee address that does not parse.
     #[error("invalid address: {0}")]
     BadAddress(String),
+    /// A block's ciphertexts are past the node's hot window.
+    #[error(
+        "blocks from #{0} on include some past the node's hot window; recover them through an \
+         archive provider: `hegemon-wallet recover --archive URL` (providers' URLs are in the \
+         chain's archive market)"
+    )]
+    PastHotWindow(u32),
+    /// An archive provider served data that does not verify, or none.
+    #[error("archive recovery failed: {0}; try another archive provider")]
+    Archive(String),
+    /// A watch-only wallet was asked to spend.
+    #[error(
+        "this wallet only watches (it was made from a viewing key); send from the wallet that \
+         holds the recovery phrase"
+    )]
+    WatchOnly,
+    /// A viewing key that does not parse.
+    #[error("invalid viewing key: {0}; export one with `hegemon-wallet export-viewing-key`")]
+    BadViewingKey(String),
     /// A file-system error.
     #[error("I/O error: {0}")]
     Io(String),

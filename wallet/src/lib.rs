@@ -3,6 +3,7 @@
 //!
 //! Spec: `docs/spec/wallet.md`.
 
+pub mod archive;
 pub mod error;
 pub mod node;
 pub mod scan;
@@ -12,7 +13,7 @@ pub mod vault;
 
 use std::path::{Path, PathBuf};
 
-use hegemon_crypto::{Mnemonic, SpendingKeys, address::Network};
+use hegemon_crypto::{FullViewingKey, Mnemonic, SpendingKeys, address::Network};
 use zeroize::Zeroizing;
 
 pub use error::WalletError;
@@ -30,7 +31,50 @@ pub struct Wallet {
     password: Zeroizing<String>,
     cost: KdfCost,
     state: WalletState,
-    keys: SpendingKeys,
+    keys: Keys,
+}
+
+/// What a wallet can do: spend (from a phrase), or only watch (from a full viewing key).
+enum Keys {
+    Spending(Box<SpendingKeys>),
+    Watching(Box<FullViewingKey>),
+}
+
+impl Keys {
+    fn from_state(state: &WalletState) -> Result<Self, WalletError> {
+        match (&state.mnemonic, &state.viewing_key) {
+            (Some(phrase), None) => {
+                let mnemonic =
+                    Mnemonic::parse(phrase).map_err(|e| WalletError::BadMnemonic(e.to_string()))?;
+                Ok(Self::Spending(Box::new(SpendingKeys::from_mnemonic(
+                    &mnemonic, "",
+                ))))
+            }
+            (None, Some(text)) => Ok(Self::Watching(Box::new(parse_viewing_key(text)?))),
+            _ => Err(WalletError::Malformed(
+                "a wallet holds exactly one of a recovery phrase and a viewing key".into(),
+            )),
+        }
+    }
+
+    fn viewing(&self) -> &FullViewingKey {
+        match self {
+            Self::Spending(keys) => keys.full_viewing_key(),
+            Self::Watching(fvk) => fvk,
+        }
+    }
+
+    fn spending(&self) -> Result<&SpendingKeys, WalletError> {
+        match self {
+            Self::Spending(keys) => Ok(keys),
+            Self::Watching(_) => Err(WalletError::WatchOnly),
+        }
+    }
+}
+
+fn parse_viewing_key(text: &str) -> Result<FullViewingKey, WalletError> {
+    FullViewingKey::decode(Network::Test, text.trim())
+        .map_err(|e| WalletError::BadViewingKey(e.to_string()))
 }
 
 /// Where a received note stands.
@@ -95,15 +139,55 @@ impl Wallet {
             }
         };
         let words = mnemonic.phrase();
+        let wallet = Self::create_with(
+            path,
+            password,
+            cost,
+            Keys::Spending(Box::new(SpendingKeys::from_mnemonic(&mnemonic, ""))),
+            (Some(words.to_string()), None),
+        )?;
+        Ok((wallet, words))
+    }
+
+    /// Creates a watch-only wallet at `path` from a full viewing key (text): it finds incoming
+    /// notes and sees them spent, and cannot spend.
+    pub fn watch(
+        path: &Path,
+        password: &str,
+        viewing_key: &str,
+        cost: KdfCost,
+    ) -> Result<Self, WalletError> {
+        if path.exists() {
+            return Err(WalletError::Exists(path.display().to_string()));
+        }
+        let fvk = parse_viewing_key(viewing_key)?;
+        let text = fvk.encode(Network::Test).to_string();
+        Self::create_with(
+            path,
+            password,
+            cost,
+            Keys::Watching(Box::new(fvk)),
+            (None, Some(text)),
+        )
+    }
+
+    fn create_with(
+        path: &Path,
+        password: &str,
+        cost: KdfCost,
+        keys: Keys,
+        (mnemonic, viewing_key): (Option<String>, Option<String>),
+    ) -> Result<Self, WalletError> {
         let wallet = Self {
             path: path.to_owned(),
             password: Zeroizing::new(password.to_owned()),
             cost,
-            keys: SpendingKeys::from_mnemonic(&mnemonic, ""),
+            keys,
             state: WalletState {
                 version: STATE_VERSION,
                 genesis: String::new(),
-                mnemonic: words.to_string(),
+                mnemonic,
+                viewing_key,
                 addresses: 1,
                 birthday: 0,
                 synced: None,
@@ -112,7 +196,12 @@ impl Wallet {
             },
         };
         wallet.save()?;
-        Ok((wallet, words))
+        Ok(wallet)
+    }
+
+    /// Whether this wallet only watches (made from a viewing key).
+    pub fn is_watch_only(&self) -> bool {
+        matches!(self.keys, Keys::Watching(_))
     }
 
     /// Opens the wallet at `path`.
@@ -124,16 +213,16 @@ impl Wallet {
         let (plaintext, cost) = vault::open(&bytes, password)?;
         let state: WalletState = serde_json::from_slice(&plaintext)
             .map_err(|e| WalletError::Malformed(e.to_string()))?;
-        if state.version != STATE_VERSION {
+        if !(1..=STATE_VERSION).contains(&state.version) {
             return Err(WalletError::UnsupportedVersion(state.version as u16));
         }
-        let mnemonic = Mnemonic::parse(&state.mnemonic)
-            .map_err(|e| WalletError::BadMnemonic(e.to_string()))?;
+        let mut state = state;
+        state.version = STATE_VERSION; // version 1 is a subset; the next save writes 2
         Ok(Self {
             path: path.to_owned(),
             password: Zeroizing::new(password.to_owned()),
             cost,
-            keys: SpendingKeys::from_mnemonic(&mnemonic, ""),
+            keys: Keys::from_state(&state)?,
             state,
         })
     }
@@ -150,7 +239,7 @@ impl Wallet {
     /// Address `index` (test-network encoding).
     pub fn address(&self, index: u32) -> String {
         self.keys
-            .full_viewing_key()
+            .viewing()
             .incoming()
             .address(index)
             .encode(Network::Test)
@@ -172,7 +261,7 @@ impl Wallet {
     /// The full viewing key, text-encoded: it sees every incoming and outgoing note but cannot
     /// spend. Share it only with an auditor you trust.
     pub fn export_viewing_key(&self) -> Zeroizing<String> {
-        self.keys.full_viewing_key().encode(Network::Test)
+        self.keys.viewing().encode(Network::Test)
     }
 
     /// Every note received, oldest first: block, value, and whether it is spent or pending.
@@ -206,10 +295,32 @@ impl Wallet {
     }
 
     /// Scans new blocks from `node`, saving after every page so an interrupted sync resumes.
-    /// `progress(scanned_to, best)` is called after each page.
+    /// `progress(scanned_to, best)` is called after each page. Blocks past the node's hot
+    /// window fail with [`WalletError::PastHotWindow`]: see [`Wallet::recover`].
     pub fn sync(
         &mut self,
         node: &NodeClient,
+        progress: impl FnMut(u32, u32),
+    ) -> Result<SyncReport, WalletError> {
+        self.scan(node, None, progress)
+    }
+
+    /// [`Wallet::sync`], fetching the ciphertexts of blocks past the node's hot window from
+    /// `archive` (a provider's `da_getChunks` endpoint), each chunk verified against the DA
+    /// commitment `node` reports from the chain.
+    pub fn recover(
+        &mut self,
+        node: &NodeClient,
+        archive: &NodeClient,
+        progress: impl FnMut(u32, u32),
+    ) -> Result<SyncReport, WalletError> {
+        self.scan(node, Some(archive), progress)
+    }
+
+    fn scan(
+        &mut self,
+        node: &NodeClient,
+        archive: Option<&NodeClient>,
         mut progress: impl FnMut(u32, u32),
     ) -> Result<SyncReport, WalletError> {
         let genesis = node
@@ -247,12 +358,12 @@ impl Wallet {
         if self.state.tree.is_none() {
             self.state.tree = Some(node.tree_frontier(start - 1)?);
         }
-        let scanner = Scanner::new(&self.keys, self.state.addresses);
+        let scanner = Scanner::new(self.keys.viewing(), self.state.addresses);
         let best = node.best_number()?;
         let mut next = start;
         while next <= best {
             let to = best.min(next + PAGE_BLOCKS - 1);
-            let page = node.block_notes(next, to)?;
+            let page = notes_page(node, archive, next, to)?;
             let mut tree = self.live_tree()?;
             for block in &page.blocks {
                 report.scanned += block.commitments.len() as u64;
@@ -288,6 +399,7 @@ impl Wallet {
         amount: u64,
         mut progress: impl FnMut(&str),
     ) -> Result<String, WalletError> {
+        self.keys.spending()?; // a watch-only wallet fails before any work
         let to = hegemon_crypto::Address::decode(Network::Test, to)
             .map_err(|e| WalletError::BadAddress(e.to_string()))?;
         progress("syncing");
@@ -295,10 +407,11 @@ impl Wallet {
         let fee = node.fee_quote()?;
         let [a, b] = send::select(&self.state.notes, amount.saturating_add(fee))?;
         let tree = self.live_tree()?.frontier;
-        let change_to = self.keys.full_viewing_key().incoming().address(0);
+        let keys = self.keys.spending()?;
+        let change_to = keys.full_viewing_key().incoming().address(0);
         progress("proving");
         let proven = send::prove_transfer(
-            &self.keys,
+            keys,
             &send::TransferPlan {
                 spends: [&self.state.notes[a], &self.state.notes[b]],
                 tree: &tree,
@@ -346,5 +459,74 @@ impl Wallet {
             })
             .collect();
         self.state.synced = Some(point);
+    }
+}
+
+/// Blocks `from..=to`'s notes from `node`; if some are past its hot window, their ciphertexts
+/// from `archive` (or, for blocks still hot, from `node`'s own chunks).
+fn notes_page(
+    node: &NodeClient,
+    archive: Option<&NodeClient>,
+    from: u32,
+    to: u32,
+) -> Result<node::NotesPage, WalletError> {
+    match node.block_notes(from, to) {
+        Err(WalletError::Rpc { code, .. }) if code == node::OUTSIDE_RETENTION => {
+            let archive = archive.ok_or(WalletError::PastHotWindow(from))?;
+            let mut page = node.block_commitments(from, to)?;
+            for block in &mut page.blocks {
+                let fetch =
+                    |source| archive::fetch_ciphertexts(source, &block.hash, &block.da_commitment);
+                block.ciphertexts = fetch(archive).or_else(|e| fetch(node).map_err(|_| e))?;
+            }
+            Ok(page)
+        }
+        page => page,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(json: &str) -> WalletState {
+        serde_json::from_str(json).expect("parses")
+    }
+
+    const PHRASE: &str = "abandon abandon abandon abandon abandon abandon abandon abandon \
+                          abandon abandon abandon abandon abandon abandon abandon abandon abandon \
+                          abandon abandon abandon abandon abandon abandon art";
+
+    #[test]
+    fn version_1_states_open_and_a_wallet_holds_exactly_one_secret() {
+        let fields =
+            r#""genesis":"","addresses":1,"birthday":0,"synced":null,"tree":null,"notes":[]"#;
+        let v1 = state(&format!(
+            r#"{{"version":1,"mnemonic":"{PHRASE}",{fields}}}"#
+        ));
+        let spending = Keys::from_state(&v1).expect("a version-1 wallet opens");
+        assert!(spending.spending().is_ok());
+
+        let fvk = spending.viewing().encode(Network::Test).to_string();
+        let watch = state(&format!(
+            r#"{{"version":2,"viewing_key":"{fvk}",{fields}}}"#
+        ));
+        let watching = Keys::from_state(&watch).expect("watch-only");
+        assert!(matches!(watching.spending(), Err(WalletError::WatchOnly)));
+        assert_eq!(
+            watching.viewing().incoming().address(3),
+            spending.viewing().incoming().address(3)
+        );
+
+        let neither = state(&format!(r#"{{"version":2,{fields}}}"#));
+        let both = state(&format!(
+            r#"{{"version":2,"mnemonic":"{PHRASE}","viewing_key":"{fvk}",{fields}}}"#
+        ));
+        for bad in [neither, both] {
+            assert!(matches!(
+                Keys::from_state(&bad),
+                Err(WalletError::Malformed(_))
+            ));
+        }
     }
 }

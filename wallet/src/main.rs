@@ -5,6 +5,8 @@ use std::{io::BufRead, path::PathBuf, process::ExitCode};
 use clap::{Parser, Subcommand};
 use hegemon_wallet::{Wallet, WalletError, node::NodeClient, vault::KdfCost};
 
+mod progress;
+
 /// Hegemon wallet: keys stay on this machine; proofs are made here; sync is over a node's RPC.
 #[derive(Parser)]
 #[command(version)]
@@ -27,6 +29,9 @@ enum Command {
         #[arg(long)]
         restore: bool,
     },
+    /// Create a watch-only wallet from a full viewing key (read from HEGEMON_VIEWING_KEY or
+    /// stdin): it finds incoming notes and sees them spent, but cannot spend.
+    Watch,
     /// Print a receiving address.
     Address {
         /// Hand out a fresh address instead of the first one.
@@ -35,6 +40,13 @@ enum Command {
     },
     /// Scan new blocks for incoming notes and spends.
     Sync,
+    /// Scan like `sync`, fetching blocks past the node's hot window from an archive provider
+    /// (every chunk verified against the chain's DA commitments).
+    Recover {
+        /// The archive provider's RPC endpoint (its registered endpoint in the archive market).
+        #[arg(long)]
+        archive: String,
+    },
     /// Print the unspent balance (syncs first).
     Balance,
     /// List received notes, oldest first (syncs first).
@@ -70,10 +82,15 @@ fn password() -> Result<String, WalletError> {
     secret("HEGEMON_WALLET_PASSWORD", "wallet password")
 }
 
-fn sync(wallet: &mut Wallet, node: &str) -> Result<(), WalletError> {
-    let report = wallet.sync(&NodeClient::new(node), |at, best| {
-        eprintln!("synced to #{at} of #{best}");
-    })?;
+fn sync(wallet: &mut Wallet, node: &str, archive: Option<&str>) -> Result<(), WalletError> {
+    let node = NodeClient::new(node);
+    let mut bar = progress::Bar::new("syncing", "blocks");
+    let report = match archive {
+        Some(url) => wallet.recover(&node, &NodeClient::new(url), |at, best| bar.set(at, best)),
+        None => wallet.sync(&node, |at, best| bar.set(at, best)),
+    };
+    bar.finish();
+    let report = report?;
     if report.rescanned {
         eprintln!("the chain reorganised below the last synced block: rescanned");
     }
@@ -106,6 +123,11 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             }
             println!("address: {}", wallet.address(0));
         }
+        Command::Watch => {
+            let key = secret("HEGEMON_VIEWING_KEY", "full viewing key")?;
+            let wallet = Wallet::watch(&cli.wallet, &password()?, &key, KdfCost::DEFAULT)?;
+            println!("watch-only wallet created; address: {}", wallet.address(0));
+        }
         Command::Address { new } => {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
             let address = if new {
@@ -115,15 +137,24 @@ fn run(cli: Cli) -> Result<(), WalletError> {
             };
             println!("{address}");
         }
-        Command::Sync => sync(&mut Wallet::open(&cli.wallet, &password()?)?, &cli.node)?,
+        Command::Sync => sync(
+            &mut Wallet::open(&cli.wallet, &password()?)?,
+            &cli.node,
+            None,
+        )?,
+        Command::Recover { archive } => {
+            let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            sync(&mut wallet, &cli.node, Some(&archive))?;
+            println!("balance: {}", wallet.balance());
+        }
         Command::Balance => {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
-            sync(&mut wallet, &cli.node)?;
+            sync(&mut wallet, &cli.node, None)?;
             println!("balance: {}", wallet.balance());
         }
         Command::History => {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
-            sync(&mut wallet, &cli.node)?;
+            sync(&mut wallet, &cli.node, None)?;
             for entry in wallet.history() {
                 println!(
                     "#{:<8} {:>16}  address {:<4} {:?}",
@@ -137,9 +168,13 @@ fn run(cli: Cli) -> Result<(), WalletError> {
         }
         Command::Send { to, amount } => {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            let mut spinner = None;
             let hash = wallet.send(&NodeClient::new(&cli.node), &to, amount, |step| {
-                eprintln!("{step}…");
-            })?;
+                drop(spinner.take()); // the previous step ends before the next one shows
+                spinner = Some(progress::Spinner::start(step));
+            });
+            drop(spinner);
+            let hash = hash?;
             println!("submitted {hash}; run `sync` to see it confirmed");
         }
     }

@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 
 use crate::{error::WalletError, state::StoredFrontier};
 
+/// The node's error code for a block past its hot window (`docs/spec/node.md#rpc-errors`).
+pub const OUTSIDE_RETENTION: i64 = 4002;
+
 /// The notes one block created, as `hegemon_blockNotes` serves them.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,8 +24,10 @@ pub struct BlockNotes {
     pub first_position: u64,
     /// Commitments (hex).
     pub commitments: Vec<String>,
-    /// Ciphertexts (hex), aligned with `commitments`.
+    /// Ciphertexts (hex), aligned with `commitments`; empty when asked without them.
     pub ciphertexts: Vec<String>,
+    /// The block's DA commitment (hex, 53 bytes).
+    pub da_commitment: String,
 }
 
 /// A page of `hegemon_blockNotes`.
@@ -102,6 +107,21 @@ impl NodeClient {
     /// Notes of blocks `from..=to`.
     pub fn block_notes(&self, from: u32, to: u32) -> Result<NotesPage, WalletError> {
         self.call("hegemon_blockNotes", json!([from, to]))
+    }
+
+    /// Commitments and DA commitments of blocks `from..=to`, without ciphertexts: served for
+    /// blocks of any age.
+    pub fn block_commitments(&self, from: u32, to: u32) -> Result<NotesPage, WalletError> {
+        self.call("hegemon_blockNotes", json!([from, to, true]))
+    }
+
+    /// Chunks `indices` of the block named `block` (hash), with their Merkle paths.
+    pub fn da_chunks(
+        &self,
+        block: &str,
+        indices: &[u32],
+    ) -> Result<Vec<crate::archive::ServedChunk>, WalletError> {
+        self.call("da_getChunks", json!([block, indices]))
     }
 
     /// The fee of a standard transfer.

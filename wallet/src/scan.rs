@@ -2,7 +2,7 @@
 //! and witness maintenance (`docs/spec/wallet.md#sync`).
 
 use hegemon_crypto::{
-    NoteCommitment, SpendingKeys,
+    FullViewingKey, NoteCommitment,
     mlkem::DecapsulationKey,
     note::NoteRecipient,
     note_encryption::{NoteCiphertext, decrypt_note},
@@ -31,16 +31,16 @@ pub struct Scanner {
 
 impl Scanner {
     /// Derives the decryption keys of the first `count` addresses.
-    pub fn new(keys: &SpendingKeys, count: u32) -> Self {
+    pub fn new(keys: &FullViewingKey, count: u32) -> Self {
         let addresses = (0..count.max(1))
             .map(|i| {
-                let (address, dk) = keys.full_viewing_key().incoming().address_keys(i);
+                let (address, dk) = keys.incoming().address_keys(i);
                 (i, address.recipient(), dk)
             })
             .collect();
         Self {
             addresses,
-            nk: *keys.full_viewing_key().nullifier_key(),
+            nk: *keys.nullifier_key(),
         }
     }
 

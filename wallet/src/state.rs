@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::WalletError;
 
-/// Current state format.
-pub const STATE_VERSION: u32 = 1;
+/// Current state format: 2 added watch-only wallets (`viewing_key`); version-1 files (always
+/// with a phrase) still open.
+pub const STATE_VERSION: u32 = 2;
 
 /// The wallet's whole state.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -17,8 +18,13 @@ pub struct WalletState {
     pub version: u32,
     /// The chain's genesis hash (hex): a wallet works with one chain.
     pub genesis: String,
-    /// The recovery phrase (the only secret; everything else is derived or public).
-    pub mnemonic: String,
+    /// The recovery phrase (the only secret; everything else is derived or public); `None` in a
+    /// watch-only wallet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mnemonic: Option<String>,
+    /// A watch-only wallet's full viewing key (text encoding).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub viewing_key: Option<String>,
     /// Address indices handed out; sync trial-decrypts for `0..addresses`.
     pub addresses: u32,
     /// First block to scan.

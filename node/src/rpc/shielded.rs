@@ -18,6 +18,7 @@ use sc_transaction_pool_api::{TransactionPool, TransactionSource};
 use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
+use sp_runtime::traits::Block as BlockT;
 use transaction_circuit::{PUBLIC_INPUT_BYTES, TransactionPublicInputs};
 
 use super::error::{RpcError, parse_hex, parse_hex_array, to_hex};
@@ -43,8 +44,10 @@ pub struct BlockNotes {
     pub first_position: u64,
     /// Note commitments in tree order (48 bytes each).
     pub commitments: Vec<String>,
-    /// Their ciphertexts, aligned with `commitments`.
+    /// Their ciphertexts, aligned with `commitments` (empty when asked without them).
     pub ciphertexts: Vec<String>,
+    /// The block's DA commitment (53 bytes), which the ciphertexts' chunks verify against.
+    pub da_commitment: String,
 }
 
 /// The note tree's frontier: enough to append new notes and witness them.
@@ -91,9 +94,16 @@ pub trait ShieldedApi {
     ) -> RpcResult<String>;
 
     /// Notes created in blocks `from..=to` of the best chain (at most 256 blocks; a page stops
-    /// early once it holds 2,048 notes, and `next` says where to continue).
+    /// early once it holds 2,048 notes, and `next` says where to continue). With
+    /// `withoutCiphertexts`, only commitments and DA commitments, for any block however old: a
+    /// wallet recovering past the hot window fetches the ciphertexts from an archive provider.
     #[method(name = "hegemon_blockNotes")]
-    fn block_notes(&self, from: u32, to: u32) -> RpcResult<NotesPage>;
+    fn block_notes(
+        &self,
+        from: u32,
+        to: u32,
+        without_ciphertexts: Option<bool>,
+    ) -> RpcResult<NotesPage>;
 
     /// The note tree's frontier after block `number` of the best chain.
     #[method(name = "hegemon_treeFrontier")]
@@ -141,8 +151,13 @@ where
     C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + BlockBackend<Block> + Send + Sync,
     C::Api: ShieldedPoolApi<Block> + DataAvailabilityApi<Block>,
 {
-    /// The notes of block `number`, or `None` if it created none.
-    fn notes_of(&self, number: u32, best: u32) -> Result<Option<BlockNotes>, RpcError> {
+    /// The notes of block `number`, or `None` if it created none; ciphertexts only if asked.
+    fn notes_of(
+        &self,
+        number: u32,
+        best: u32,
+        ciphertexts: bool,
+    ) -> Result<Option<BlockNotes>, RpcError> {
         let internal = |e: &dyn std::fmt::Display| RpcError::Internal(e.to_string());
         let Some(hash) = self.client.hash(number).map_err(|e| internal(&e))? else {
             return Ok(None);
@@ -152,11 +167,24 @@ where
             .block_body(hash)
             .map_err(|e| internal(&e))?
             .unwrap_or_default();
-        let commitments = BodyDa::read(&body)
-            .note_commitments()
-            .map_err(|e| internal(&e))?;
+        let da = BodyDa::read(&body);
+        let commitments = da.note_commitments().map_err(|e| internal(&e))?;
         if commitments.is_empty() {
             return Ok(None);
+        }
+        let da_commitment = da.commitment.ok_or_else(|| {
+            RpcError::Internal(format!("block #{number} has notes but no DA commitment"))
+        })?;
+        let mut notes = BlockNotes {
+            number,
+            hash: to_hex(&hash.0),
+            first_position: self.first_position(hash)?,
+            commitments: commitments.iter().map(|c| to_hex(&c.to_bytes())).collect(),
+            ciphertexts: Vec::new(),
+            da_commitment: to_hex(&da_commitment.to_bytes()),
+        };
+        if !ciphertexts {
+            return Ok(Some(notes));
         }
         let payload = match self.store.root_of(&hash.0).map_err(|e| internal(&e))? {
             Some(root) => self.store.payload(&root).map_err(|e| internal(&e))?,
@@ -175,24 +203,23 @@ where
             });
         };
         let ciphertexts = hegemon_da::items::decode_items(&payload).map_err(|e| internal(&e))?;
+        notes.ciphertexts = ciphertexts.iter().map(|c| to_hex(c)).collect();
+        Ok(Some(notes))
+    }
+
+    /// The tree position of block `hash`'s first note: the tree size after its parent.
+    fn first_position(&self, hash: <Block as BlockT>::Hash) -> Result<u64, RpcError> {
+        let internal = |e: &dyn std::fmt::Display| RpcError::Internal(e.to_string());
         let parent = self
             .client
             .header(hash)
             .map_err(|e| internal(&e))?
-            .ok_or_else(|| RpcError::Internal(format!("no header for #{number}")))?
+            .ok_or_else(|| RpcError::Internal(format!("no header for {hash}")))?
             .parent_hash;
-        let first_position = self
-            .client
+        self.client
             .runtime_api()
             .tree_size(parent)
-            .map_err(|e| internal(&e))?;
-        Ok(Some(BlockNotes {
-            number,
-            hash: to_hex(&hash.0),
-            first_position,
-            commitments: commitments.iter().map(|c| to_hex(&c.to_bytes())).collect(),
-            ciphertexts: ciphertexts.iter().map(|c| to_hex(c)).collect(),
-        }))
+            .map_err(|e| internal(&e))
     }
 }
 
@@ -284,7 +311,12 @@ where
         }
     }
 
-    fn block_notes(&self, from: u32, to: u32) -> RpcResult<NotesPage> {
+    fn block_notes(
+        &self,
+        from: u32,
+        to: u32,
+        without_ciphertexts: Option<bool>,
+    ) -> RpcResult<NotesPage> {
         if to < from {
             return Err(RpcError::InvalidParam {
                 name: "to",
@@ -303,7 +335,7 @@ where
         let (mut blocks, mut notes) = (Vec::new(), 0);
         let mut next = from;
         while next <= to.min(best) && notes < MAX_NOTES_PER_PAGE {
-            if let Some(block) = self.notes_of(next, best)? {
+            if let Some(block) = self.notes_of(next, best, without_ciphertexts != Some(true))? {
                 notes += block.commitments.len();
                 blocks.push(block);
             }
