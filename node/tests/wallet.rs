@@ -170,3 +170,65 @@ fn a_malformed_miner_address_is_refused_at_start() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not a Hegemon address"), "{stderr}");
 }
+
+#[test]
+fn a_stress_run_splits_notes_in_rounds_and_a_restore_finds_every_note() {
+    use hegemon_wallet::stress::{StressEvent, StressOptions};
+
+    let dir = temp("stress");
+    let (mut wallet, phrase) =
+        Wallet::create(&dir.join("s.hgm"), "pw", None, KdfCost::TEST).expect("created");
+    let address = wallet.address(0);
+    let node = Node::start(
+        "stress-node",
+        Storage::Tmp,
+        &["--chain", "dev", "--mine", "--miner-address", &address],
+    );
+    let client = NodeClient::new(&format!("http://127.0.0.1:{}", node.rpc_port));
+    node.wait_for_height(2);
+    let options = StressOptions {
+        transfers: 6,
+        to: None,
+        threads: 2,
+    };
+    let mut sent = 0;
+    let report = wallet
+        .stress(&client, &options, |event| {
+            if let StressEvent::Sent { .. } = event {
+                sent += 1;
+            }
+        })
+        .expect("stress run");
+    assert_eq!(
+        (report.submitted, report.refused, sent),
+        (6, 0, 6),
+        "{report:?}"
+    );
+    assert!(
+        report.rounds >= 2,
+        "a round splits at most the notes it has: {report:?}"
+    );
+    // Every transfer spent one note beside a dummy and is mined: nothing pending.
+    let state = wallet.state();
+    assert_eq!(state.notes.iter().filter(|n| n.spent).count(), 6);
+    assert!(state.notes.iter().all(|n| !n.pending));
+
+    // Restored from the phrase: the same notes with the same status, up to the block both have
+    // synced (mining goes on meanwhile).
+    let (mut restored, _) =
+        Wallet::create(&dir.join("r.hgm"), "pw", Some(&phrase), KdfCost::TEST).unwrap();
+    restored.sync(&client, |_, _| {}).expect("syncs");
+    let both = restored.state().synced.as_ref().unwrap().number;
+    let upto = |w: &Wallet| -> Vec<_> {
+        w.history()
+            .into_iter()
+            .filter(|e| e.block <= both)
+            .collect()
+    };
+    assert_eq!(upto(&restored), upto(&wallet));
+    assert!(
+        upto(&restored).len() >= 6 + 12,
+        "six spent notes and twelve new ones"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

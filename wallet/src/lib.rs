@@ -9,6 +9,7 @@ pub mod node;
 pub mod scan;
 pub mod send;
 pub mod state;
+pub mod stress;
 pub mod vault;
 
 use std::path::{Path, PathBuf};
@@ -413,7 +414,10 @@ impl Wallet {
         let proven = send::prove_transfer(
             keys,
             &send::TransferPlan {
-                spends: [&self.state.notes[a], &self.state.notes[b]],
+                spends: [
+                    send::Spend::Note(&self.state.notes[a]),
+                    send::Spend::Note(&self.state.notes[b]),
+                ],
                 tree: &tree,
                 to: &to,
                 amount,

@@ -3,7 +3,12 @@
 use std::{io::BufRead, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use hegemon_wallet::{Wallet, WalletError, node::NodeClient, vault::KdfCost};
+use hegemon_wallet::{
+    Wallet, WalletError,
+    node::NodeClient,
+    stress::{StressEvent, StressOptions},
+    vault::KdfCost,
+};
 
 mod progress;
 
@@ -53,6 +58,19 @@ enum Command {
     History,
     /// Print the full viewing key (sees all notes, cannot spend).
     ExportViewingKey,
+    /// Load test: split notes with `--transfers` transfers in rounds, proven on `--threads`
+    /// threads and submitted in parallel with proving; prints a JSON report.
+    Stress {
+        /// Transfers to submit in total.
+        #[arg(long)]
+        transfers: usize,
+        /// Payee (default: this wallet, so each round doubles its notes).
+        #[arg(long)]
+        to: Option<String>,
+        /// Proving threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Pay `--amount` to `--to`: proves locally, submits to the node.
     Send {
         /// The payee's address.
@@ -165,6 +183,54 @@ fn run(cli: Cli) -> Result<(), WalletError> {
         Command::ExportViewingKey => {
             let wallet = Wallet::open(&cli.wallet, &password()?)?;
             println!("{}", &*wallet.export_viewing_key());
+        }
+        Command::Stress {
+            transfers,
+            to,
+            threads,
+        } => {
+            let mut wallet = Wallet::open(&cli.wallet, &password()?)?;
+            let threads = threads.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            });
+            let options = StressOptions {
+                transfers,
+                to,
+                threads,
+            };
+            let mut bar: Option<(usize, progress::Bar)> = None;
+            let report =
+                wallet.stress(&NodeClient::new(&cli.node), &options, |event| match event {
+                    StressEvent::Sent {
+                        round,
+                        done,
+                        planned,
+                    } => {
+                        if bar.as_ref().is_none_or(|(r, _)| *r != round) {
+                            if let Some((_, old)) = bar.take() {
+                                old.finish();
+                            }
+                            bar = Some((round, progress::Bar::new("round", "transfers")));
+                        }
+                        if let Some((_, bar)) = bar.as_mut() {
+                            bar.set(done as u32, planned as u32);
+                        }
+                    }
+                    StressEvent::Waiting { pending } => {
+                        if let Some((_, old)) = bar.take() {
+                            old.finish();
+                        }
+                        eprintln!("waiting for {pending} pending notes to be mined…");
+                    }
+                });
+            if let Some((_, bar)) = bar {
+                bar.finish();
+            }
+            let report = report?;
+            println!(
+                "{}",
+                serde_json::to_string(&report).map_err(|e| WalletError::Io(e.to_string()))?
+            );
         }
         Command::Send { to, amount } => {
             let mut wallet = Wallet::open(&cli.wallet, &password()?)?;

@@ -1,6 +1,7 @@
 //! Sending: pick two notes, build the outputs (payment and change), prove locally, submit
 //! (`docs/spec/wallet.md#send`). Every transfer spends exactly two notes and creates exactly
-//! two, the circuit's fixed shape, so all transfers look alike on chain.
+//! two, the circuit's fixed shape, so all transfers look alike on chain. A spend may be a dummy
+//! (value 0, fresh randomness, no tree membership): that is how one note splits into two.
 
 use hegemon_crypto::{
     Address, AssetId, Memo, Note, NoteValue, Rseed, SpendingKeys, encrypt_note, spec,
@@ -52,10 +53,29 @@ pub struct ProvenTransfer {
     pub ciphertexts: [Vec<u8>; 2],
 }
 
+/// One of a transfer's two inputs.
+#[derive(Clone, Copy)]
+pub enum Spend<'a> {
+    /// An owned note.
+    Note(&'a OwnedNote),
+    /// A zero-value note of fresh randomness: the circuit waives its membership, and its
+    /// nullifier is as unpredictable as any other.
+    Dummy,
+}
+
+impl Spend<'_> {
+    fn value(&self) -> u64 {
+        match self {
+            Self::Note(n) => n.value,
+            Self::Dummy => 0,
+        }
+    }
+}
+
 /// What a transfer spends and pays.
 pub struct TransferPlan<'a> {
-    /// The notes spent.
-    pub spends: [&'a OwnedNote; 2],
+    /// The inputs.
+    pub spends: [Spend<'a>; 2],
     /// The tree the spends are witnessed in (its root is the anchor).
     pub tree: &'a NoteFrontier,
     /// The payee.
@@ -75,7 +95,7 @@ pub fn prove_transfer(
     keys: &SpendingKeys,
     plan: &TransferPlan<'_>,
 ) -> Result<ProvenTransfer, WalletError> {
-    let total: u64 = plan.spends.iter().map(|n| n.value).sum();
+    let total: u64 = plan.spends.iter().map(Spend::value).sum();
     let change = total
         .checked_sub(plan.amount)
         .and_then(|v| v.checked_sub(plan.fee))
@@ -83,7 +103,22 @@ pub fn prove_transfer(
             have: total,
             need: plan.amount.saturating_add(plan.fee),
         })?;
-    let spend = |n: &OwnedNote| -> Result<SpendWitness, WalletError> {
+    let spend = |spend: Spend<'_>| -> Result<SpendWitness, WalletError> {
+        let Spend::Note(n) = spend else {
+            let address = keys.full_viewing_key().incoming().address(0);
+            return Ok(SpendWitness {
+                note: Note {
+                    value: NoteValue::from_u64(0),
+                    asset_id: AssetId::NATIVE,
+                    recipient: address.recipient(),
+                    rseed: Rseed::from_bytes(random()?),
+                },
+                sk_spend: keys.sk_spend(),
+                address_index: 0,
+                position: 0,
+                auth_path: [hegemon_crypto::Digest::ZERO; hegemon_merkle::NOTE_TREE_DEPTH],
+            });
+        };
         let rseed = crate::state::parse_bytes::<32>(&n.rseed)?;
         let address = keys.full_viewing_key().incoming().address(n.address_index);
         let witness = n.witness.to_live()?;

@@ -97,7 +97,8 @@ pub mod pallet {
         StorageValue<_, BoundedVec<u8, ConstU32<MAX_CHAIN_ID_BYTES>>, ValueQuery>;
 
     /// Hash of the last transfer applied in this block: transfers across batches are in
-    /// canonical order too (strictly increasing hash), so fees buy no position.
+    /// canonical order too (strictly increasing hash), so fees buy no position. Cleared when
+    /// the block is finalized.
     #[pallet::storage]
     pub type LastTransferHash<T: Config> = StorageValue<_, [u8; 32], OptionQuery>;
 
@@ -326,11 +327,15 @@ pub mod pallet {
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
             BlockFees::<T>::kill();
-            LastTransferHash::<T>::kill();
+            // This kill and `on_finalize`'s.
             T::DbWeight::get().writes(2)
         }
 
         fn on_finalize(_n: BlockNumberFor<T>) {
+            // The order is per block: cleared here, not at the next block's start, so the
+            // pool (which validates on the best block's final state) never checks a new
+            // transfer against the previous block's last hash.
+            LastTransferHash::<T>::kill();
             Self::mint_coinbase();
             Self::record_anchor();
         }
