@@ -369,6 +369,7 @@ impl Wallet {
             for block in &page.blocks {
                 report.scanned += block.commitments.len() as u64;
                 report.found += scanner.apply(&mut tree, block)?;
+                report.spent += Scanner::mark_spent(&mut tree, block);
             }
             let last = page.next.saturating_sub(1).max(next);
             let hash = node
@@ -379,13 +380,6 @@ impl Wallet {
             report.blocks += last + 1 - next;
             next = last + 1;
             progress(last, best);
-        }
-        for note in self.state.notes.iter_mut().filter(|n| !n.spent) {
-            if node.is_spent(&note.nullifier)? {
-                note.spent = true;
-                note.pending = false;
-                report.spent += 1;
-            }
         }
         self.save()?;
         Ok(report)

@@ -28,6 +28,9 @@ pub struct BlockNotes {
     pub ciphertexts: Vec<String>,
     /// The block's DA commitment (hex, 53 bytes).
     pub da_commitment: String,
+    /// Nullifiers the block revealed (hex).
+    #[serde(default)]
+    pub nullifiers: Vec<String>,
 }
 
 /// A page of `hegemon_blockNotes`.
@@ -149,10 +152,5 @@ impl NodeClient {
                 [hex(&transfer.ciphertexts[0]), hex(&transfer.ciphertexts[1])]
             ]),
         )
-    }
-
-    /// Whether `nullifier` (hex) is on chain.
-    pub fn is_spent(&self, nullifier: &str) -> Result<bool, WalletError> {
-        self.call("hegemon_isNullifierSpent", json!([nullifier]))
     }
 }

@@ -56,6 +56,23 @@ impl Scanner {
         })
     }
 
+    /// Marks the notes in `tree` whose nullifiers `block` revealed as spent (no longer
+    /// pending); returns how many.
+    pub fn mark_spent(tree: &mut LiveTree, block: &BlockNotes) -> usize {
+        let mut spent = 0;
+        for revealed in &block.nullifiers {
+            let revealed = revealed.to_ascii_lowercase();
+            for (note, _) in tree.notes.iter_mut() {
+                if !note.spent && note.nullifier == revealed {
+                    note.spent = true;
+                    note.pending = false;
+                    spent += 1;
+                }
+            }
+        }
+        spent
+    }
+
     /// Applies one block's notes to `tree`; returns how many were ours.
     pub fn apply(&self, tree: &mut LiveTree, block: &BlockNotes) -> Result<usize, WalletError> {
         let inconsistent =

@@ -47,8 +47,12 @@ pub struct StressReport {
     pub rounds: usize,
     /// Proving threads.
     pub threads: usize,
-    /// Wall time spent proving (all threads at once), in seconds.
+    /// Wall time of the proving phases (all threads at once, submissions overlapping), in
+    /// seconds.
     pub proving_seconds: f64,
+    /// Time the submitting thread spent in `hegemon_submitTransfer` calls (the node checks each
+    /// proof at admission), in seconds.
+    pub submit_seconds: f64,
     /// Submitted transfers per second of proving wall time.
     pub transfers_per_second: f64,
     /// Whole run, including waiting for blocks, in seconds.
@@ -99,7 +103,7 @@ impl Wallet {
             threads,
             ..StressReport::default()
         };
-        let mut proving = Duration::ZERO;
+        let (mut proving, mut submitting) = (Duration::ZERO, Duration::ZERO);
         while report.submitted < options.transfers {
             self.wait_until_mined(node, &mut progress)?;
             let fee = node.fee_quote()?;
@@ -152,10 +156,13 @@ impl Wallet {
                 }
                 drop(tx);
                 for (done, (index, proven)) in rx.iter().enumerate() {
-                    match node.submit_transfer(&proven?) {
+                    let proven = proven?;
+                    let submit_start = Instant::now();
+                    match node.submit_transfer(&proven) {
                         Ok(_) => accepted.push(index),
                         Err(e) => refusal = Some(e),
                     }
+                    submitting += submit_start.elapsed();
                     progress(StressEvent::Sent {
                         round,
                         done: done + 1,
@@ -180,6 +187,7 @@ impl Wallet {
         }
         self.wait_until_mined(node, &mut progress)?;
         report.proving_seconds = proving.as_secs_f64();
+        report.submit_seconds = submitting.as_secs_f64();
         report.transfers_per_second = report.submitted as f64 / report.proving_seconds.max(1e-9);
         report.total_seconds = start.elapsed().as_secs_f64();
         Ok(report)

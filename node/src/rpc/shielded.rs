@@ -48,6 +48,9 @@ pub struct BlockNotes {
     pub ciphertexts: Vec<String>,
     /// The block's DA commitment (53 bytes), which the ciphertexts' chunks verify against.
     pub da_commitment: String,
+    /// Nullifiers the block's transfers revealed (48 bytes each): wallets track spends from
+    /// these instead of asking per note.
+    pub nullifiers: Vec<String>,
 }
 
 /// The note tree's frontier: enough to append new notes and witness them.
@@ -175,7 +178,17 @@ where
         let da_commitment = da.commitment.ok_or_else(|| {
             RpcError::Internal(format!("block #{number} has notes but no DA commitment"))
         })?;
+        let nullifiers = da
+            .transfers
+            .iter()
+            .map(|t| TransactionPublicInputs::from_bytes(&t.public_inputs))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| internal(&format!("{e:?}")))?
+            .iter()
+            .flat_map(|p| p.nullifiers.iter().map(|n| to_hex(&n.to_bytes())))
+            .collect();
         let mut notes = BlockNotes {
+            nullifiers,
             number,
             hash: to_hex(&hash.0),
             first_position: self.first_position(hash)?,
