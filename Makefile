@@ -81,7 +81,9 @@ devnet: node
 # shielded transfers, a restored wallet that finds every note. The dev profile already optimises
 # the proving, hashing and encryption crates, and shares the warm test build.
 DEMO_TRANSFERS ?= 1000
+# Built like `make test` builds (whole workspace, dev-dependency features unified), so the two
+# share every artefact.
 demo:
-	$(CARGO) build -p hegemon-node -p hegemon-wallet --bins --examples
-	$(CARGO) run -p hegemon-wallet --example demo -- \
+	$(CARGO) build --workspace --bins --examples
+	$(CARGO_TARGET_DIR)/debug/examples/demo \
 		--node-bin $(CARGO_TARGET_DIR)/debug/hegemon-node --transfers $(DEMO_TRANSFERS)

@@ -7,7 +7,7 @@
 //!    and checks that it finds every note the first wallet holds.
 //! 4. Prints a summary (lines for people, then one JSON line).
 //!
-//! Usage: `cargo run -p hegemon-wallet --example demo -- --node-bin PATH [--transfers N]`
+//! Usage: `make demo`, or `demo --node-bin PATH [--transfers N]` (`target/debug/examples/demo`)
 
 use std::{
     fs::File,
