@@ -15,7 +15,7 @@ use codec::Encode;
 use common::{
     Node, RETENTION, Storage, error_code, raw_result, short_window_spec, storage_key, wait_for,
 };
-use hegemon_crypto::{SpendingKeys, address::Network};
+use hegemon_crypto::address::Network;
 use hegemon_runtime::{
     AccountId, Runtime, RuntimeCall, genesis_config_presets as presets, signed_transaction,
 };
@@ -74,6 +74,14 @@ fn buy_contract(node: &Node, provider: &AccountId, (first, last): (u32, u32)) {
     assert!(submitted.contains("result"), "{submitted}");
 }
 
+/// Whether audit `id` is still waiting for its answer.
+fn audit_open(node: &Node, id: u64) -> bool {
+    let mut hashed = twox_64(&id.encode()).to_vec();
+    hashed.extend_from_slice(&id.encode());
+    let key = storage_key("ArchiveMarket", "Audits", &hashed);
+    common::read_storage::<pallet_archive_market::Audit<u32>>(node, &key).is_some()
+}
+
 fn chunk(node: &Node, number: u32) -> String {
     let hash = node.block_hash(number.into()).expect("block hash");
     node.rpc("da_getChunk", &format!(r#"["{hash}", 0]"#))
@@ -86,11 +94,7 @@ fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
     let spec = short_window_spec(&dir);
     let key_file = dev_key_file(&dir, 1);
     let provider_account = presets::dev_account(1);
-    let miner = SpendingKeys::from_seed(&[9; 64])
-        .full_viewing_key()
-        .incoming()
-        .address(0)
-        .encode(Network::Test);
+    let miner = common::payee_address(9);
     let endpoint = "http://127.0.0.1:9944";
     let node = Node::start(
         "archive-provider",
@@ -123,9 +127,14 @@ fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
 
     // Two audits issued after the purchase; the first answered in time. A missed one would
     // have ended the contract and slashed the bond.
-    wait_for("two audits, or the contract ended", || {
-        (next_audit(&node) >= 2 || contract(&node, 0).is_none()).then_some(())
-    });
+    // (The answer to audit 0 may land after audit 1 is issued, so wait for both.)
+    wait_for(
+        "two audits with the first closed, or the contract ended",
+        || {
+            let settled = next_audit(&node) >= 2 && !audit_open(&node, 0);
+            (settled || contract(&node, 0).is_none()).then_some(())
+        },
+    );
     let best = node.best_number().expect("best") as u32;
     assert!(
         contract(&node, 0).is_some(),
@@ -136,15 +145,7 @@ fn an_archive_provider_keeps_its_contracted_blocks_and_passes_audits() {
         bond,
         "no slash"
     );
-    let audit_0 = storage_key("ArchiveMarket", "Audits", &{
-        let mut k = twox_64(&0u64.encode()).to_vec();
-        k.extend_from_slice(&0u64.encode());
-        k
-    });
-    assert!(
-        common::read_storage::<Vec<u8>>(&node, &audit_0).is_none(),
-        "audit 0 still open"
-    );
+    assert!(!audit_open(&node, 0), "audit 0 still open");
 
     // Past the hot window: the contracted blocks are still served, a block next to them is not.
     let outside = RANGE.1 + 1;
@@ -230,11 +231,7 @@ fn a_restored_wallet_recovers_a_note_past_the_hot_window_through_a_provider() {
     let (mut wallet, phrase) =
         Wallet::create(&dir.join("w.hgm"), "pw", None, KdfCost::TEST).expect("created");
     let to = hegemon_crypto::Address::decode(Network::Test, &wallet.address(0)).unwrap();
-    let fee = wait_for("a fee quote", || {
-        raw_result(&provider_node.rpc("hegemon_feeQuote", "[]")?)?
-            .parse::<u64>()
-            .ok()
-    });
+    let fee = provider_node.fee_quote();
     let payment = transfer::dev_transfer_to([12, 13], fee, 0, &to);
     let response = provider_node
         .rpc("hegemon_submitTransfer", &payment.params())

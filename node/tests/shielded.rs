@@ -11,20 +11,13 @@ mod transfer;
 use common::{Node, Storage, error_code, raw_result, wait_for};
 use transfer::{Submission, dev_transfer};
 
-fn fee(node: &Node) -> u64 {
-    let response = wait_for("a fee quote", || node.rpc("hegemon_feeQuote", "[]"));
-    raw_result(&response)
-        .and_then(|r| r.parse().ok())
-        .unwrap_or_else(|| panic!("bad fee quote {response}"))
-}
-
 fn is_true(response: Option<String>) -> bool {
     response.as_deref().and_then(raw_result) == Some("true")
 }
 
 /// Submits a transfer spending dev notes `spends`; returns it.
 fn submit(node: &Node, spends: [u32; 2]) -> Submission {
-    let transfer = dev_transfer(spends, fee(node));
+    let transfer = dev_transfer(spends, node.fee_quote());
     let response = node
         .rpc("hegemon_submitTransfer", &transfer.params())
         .expect("response");
@@ -133,20 +126,20 @@ fn a_transfer_is_mined_with_its_payload_and_a_peer_samples_it() {
     );
 
     // The same transfer again: its nullifiers are spent, so the pool refuses it.
-    let again = dev_transfer([0, 1], fee(&miner));
+    let again = dev_transfer([0, 1], miner.fee_quote());
     assert_eq!(
         code(&miner, "hegemon_submitTransfer", &again.params()),
         Some(4011)
     );
     // A ciphertext that is not the one the proof binds.
-    let mut swapped = dev_transfer([2, 3], fee(&miner));
+    let mut swapped = dev_transfer([2, 3], miner.fee_quote());
     swapped.ciphertexts.swap(0, 1);
     assert_eq!(
         code(&miner, "hegemon_submitTransfer", &swapped.params()),
         Some(4010)
     );
     // A proof with one byte changed.
-    let mut tampered = dev_transfer([2, 3], fee(&miner));
+    let mut tampered = dev_transfer([2, 3], miner.fee_quote());
     let at = tampered.proof.len() / 2;
     let flipped = if &tampered.proof[at..at + 1] == "0" {
         "1"

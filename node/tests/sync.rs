@@ -42,11 +42,7 @@ fn a_late_node_syncs_history_past_the_hot_window() {
     let spec = spec.to_str().unwrap();
     let base = dir.join("miner");
     // Coinbase notes give every block a payload to sample.
-    let payee = hegemon_crypto::SpendingKeys::from_seed(&[5; 64])
-        .full_viewing_key()
-        .incoming()
-        .address(0)
-        .encode(hegemon_crypto::address::Network::Test);
+    let payee = common::payee_address(5);
     let height = {
         let miner = Node::start(
             "history-miner",

@@ -27,11 +27,7 @@ fn wallets_receive_send_refuse_a_double_spend_and_restore() {
         Wallet::create(&dir.join("a.hgm"), "pw", None, KdfCost::TEST).expect("created");
     let to = Address::decode(Network::Test, &wallet.address(0)).expect("own address");
 
-    let fee = wait_for("a fee quote", || {
-        raw_result(&node.rpc("hegemon_feeQuote", "[]")?)?
-            .parse::<u64>()
-            .ok()
-    });
+    let fee = node.fee_quote();
     let transfer = transfer::dev_transfer_to([10, 11], fee, 0, &to);
     let response = node
         .rpc("hegemon_submitTransfer", &transfer.params())

@@ -111,6 +111,15 @@ impl Node {
         format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
     }
 
+    /// The fee a standard transfer pays, once the RPC server answers.
+    pub fn fee_quote(&self) -> u64 {
+        wait_for("a fee quote", || {
+            raw_result(&self.rpc("hegemon_feeQuote", "[]")?)?
+                .parse()
+                .ok()
+        })
+    }
+
     /// Waits until the best block is at least `height`; returns it.
     pub fn wait_for_height(&self, height: u64) -> u64 {
         wait_for(&format!("#{height}"), || {
@@ -241,4 +250,14 @@ pub fn read_storage_at<T: codec::Decode>(node: &Node, key: &str, at: Option<&str
     let value = json_string_field(&response, "result")?;
     let bytes = hex::decode(value.trim_start_matches("0x")).ok()?;
     T::decode(&mut &bytes[..]).ok()
+}
+
+/// Address 0 (test-network text) of the spending keys from a 64-byte seed of `byte`: a payee
+/// that no test wallet owns unless it derives the same seed.
+pub fn payee_address(byte: u8) -> String {
+    hegemon_crypto::SpendingKeys::from_seed(&[byte; 64])
+        .full_viewing_key()
+        .incoming()
+        .address(0)
+        .encode(hegemon_crypto::address::Network::Test)
 }
