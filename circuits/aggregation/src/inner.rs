@@ -11,30 +11,76 @@ use alloc::vec::Vec;
 use core::marker::PhantomData;
 
 use p3_challenger::CanObserve;
-use p3_commit::{CommitmentOpening, MatrixOpening, PointOpening, PolynomialSpace};
+use p3_commit::{
+    CommitmentOpening, ExtensionMmcs, MatrixOpening, Mmcs, OpenedValues, Pcs, PointOpening,
+    PolynomialSpace,
+};
 use p3_field::coset::TwoAdicMultiplicativeCoset;
 use p3_field::{PrimeCharacteristicRing, TwoAdicField};
 use p3_fri::verifier::{fold_query, open_inputs};
 use p3_fri::{
-    FriShape, PcsVerifierTranscript, TwoAdicFriFolding, VerifierTranscript, fold_schedule,
+    BatchMultiOpening, FriParameters, FriProof, FriShape, PcsVerifierTranscript, TwoAdicFriFolding,
+    VerifierTranscript, fold_schedule,
 };
 use p3_koala_bear::default_koalabear_poseidon2_24;
+use p3_merkle_tree::PrunedMerklePaths;
 use p3_symmetric::{
-    CryptographicHasher, MerkleCap, PaddingFreeSponge, PseudoCompressionFunction,
-    TruncatedPermutation,
+    CryptographicHasher, PaddingFreeSponge, PseudoCompressionFunction, TruncatedPermutation,
 };
 use p3_uni_stark::{Proof, StarkGenericConfig, StarkShape, StarkVerifierTranscript};
 
 use crate::config::{
-    AggregationConfig, BATCH_POW_BITS, LOG_BLOWUP, LOG_FINAL_POLY_LEN, MAX_LOG_ARITY,
-    fri_parameters, stark_config_with_cap, val_mmcs,
+    AggregationConfig, Challenger, fri_parameters, stark_config_with_cap, val_mmcs,
 };
 use crate::field::{EXT_DEGREE, Ext, Val, coefficients};
 use crate::gadgets::pcs::{MatrixShape, PcsLayout};
-use crate::gadgets::stark::{InnerShape, ext_input_values, ood_values};
+use crate::gadgets::stark::{Cap, InnerShape, ext_input_values, ood_values};
 
 type Digest = [Val; 12];
-type Cap = MerkleCap<Val, Digest>;
+/// The FRI proof of a PCS whose input trees are `M` (the FRI rounds commit with the same trees).
+pub type FriProofOf<M> =
+    FriProof<Ext, ExtensionMmcs<Val, Ext, M>, Val, Vec<BatchMultiOpening<Val, M>>>;
+
+/// What the circuit reads from a Merkle multi-opening of either commitment scheme: the salts
+/// (`salts[query][matrix]`, salted trees only) and the pruned siblings.
+pub trait MultiOpening {
+    /// Per query, per matrix, the salt after the row; `None` for plain trees.
+    fn salts(&self) -> Option<&[Vec<Vec<Val>>]>;
+    /// The siblings Plonky3 sends, pruned of the nodes the verifier can compute.
+    fn siblings(&self) -> &[Digest];
+}
+
+impl MultiOpening for PrunedMerklePaths<Val, 12> {
+    fn salts(&self) -> Option<&[Vec<Vec<Val>>]> {
+        None
+    }
+
+    fn siblings(&self) -> &[Digest] {
+        &self.sibling_hashes
+    }
+}
+
+impl MultiOpening for (Vec<Vec<Vec<Val>>>, PrunedMerklePaths<Val, 12>) {
+    fn salts(&self) -> Option<&[Vec<Vec<Val>>]> {
+        Some(&self.0)
+    }
+
+    fn siblings(&self) -> &[Digest] {
+        &self.1.sibling_hashes
+    }
+}
+
+/// The salt of `matrix` at `query`: empty for plain trees.
+fn salt_of(opening: &impl MultiOpening, query: usize, matrix: usize) -> Result<&[Val], InnerError> {
+    match opening.salts() {
+        None => Ok(&[]),
+        Some(salts) => salts
+            .get(query)
+            .and_then(|s| s.get(matrix))
+            .map(Vec::as_slice)
+            .ok_or(InnerError::Shape("missing salt")),
+    }
+}
 
 /// Why an inner proof cannot be laid out (it would not verify natively either).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +94,9 @@ pub enum InnerError {
     /// An opening does not verify.
     #[error("the inner proof's openings do not verify: {0}")]
     Opening(alloc::string::String),
+    /// The proof's bytes do not decode.
+    #[error("the inner proof does not decode: {0}")]
+    Decode(alloc::string::String),
 }
 
 /// Records what a transcript's domain-separator seed absorbs: the constants a verifier circuit
@@ -62,35 +111,64 @@ impl CanObserve<Val> for Recorder {
 
 /// The opening-argument layout of a uni-STARK proof of `shape` in the aggregation configuration.
 pub fn pcs_layout(shape: &InnerShape) -> PcsLayout {
-    let fri = fri_parameters(());
-    let log_n = shape.degree_bits;
+    pcs_layout_with(shape, &fri_parameters(()))
+}
+
+/// The opening-argument layout of a uni-STARK proof of `shape` under the FRI parameters `fri`.
+/// Batches in claim order: the random polynomial (hiding only), the trace, the quotient chunks;
+/// with the hiding PCS every matrix is as much wider as there are random codewords, and every
+/// row is followed by its salt.
+pub fn pcs_layout_with<M>(shape: &InnerShape, fri: &FriParameters<M>) -> PcsLayout {
+    let log_n = shape.committed_degree_bits();
+    let codewords = shape.random_codewords();
     let trace_points = if shape.opens_next { 2 } else { 1 };
-    let batches = alloc::vec![
-        alloc::vec![MatrixShape {
-            log_size: log_n,
-            width: shape.width
-        }],
-        alloc::vec![MatrixShape { log_size: log_n, width: EXT_DEGREE }; shape.num_quotient_chunks],
-    ];
+    let matrix = |width: usize| MatrixShape {
+        log_size: log_n,
+        width: width + codewords,
+    };
+    let mut batches = Vec::with_capacity(3);
+    if shape.hiding.is_some() {
+        batches.push(alloc::vec![matrix(EXT_DEGREE)]);
+    }
+    batches.push(alloc::vec![matrix(shape.width)]);
+    batches.push(alloc::vec![matrix(EXT_DEGREE); shape.num_quotient_chunks]);
+    let claimed_evaluation_counts = batches
+        .iter()
+        .enumerate()
+        .map(|(b, matrices)| {
+            // The trace is the batch before the quotient's.
+            let points = if b == batches.len() - 2 {
+                trace_points
+            } else {
+                1
+            };
+            matrices
+                .iter()
+                .map(|m| alloc::vec![m.width; points])
+                .collect()
+        })
+        .collect();
     let pcs_shape = p3_fri::PcsShape {
-        claimed_evaluation_counts: alloc::vec![
-            alloc::vec![alloc::vec![shape.width; trace_points]],
-            alloc::vec![alloc::vec![EXT_DEGREE]; shape.num_quotient_chunks],
-        ],
-        batch_pow_bits: BATCH_POW_BITS,
+        claimed_evaluation_counts,
+        batch_pow_bits: fri.batch_proof_of_work_bits,
     };
     let mut pcs_seed = Recorder(Vec::new());
     pcs_shape.domain_separator::<Val, Ext>().seed(&mut pcs_seed);
-    let log_max = log_n + LOG_BLOWUP;
-    let log_arities = fold_schedule(&[log_max], LOG_BLOWUP + LOG_FINAL_POLY_LEN, MAX_LOG_ARITY);
-    let fri_shape = FriShape::with_schedule(&fri, log_arities.clone(), log_max);
+    let log_max = log_n + fri.log_blowup;
+    let log_arities = fold_schedule(
+        &[log_max],
+        fri.log_blowup + fri.log_final_poly_len,
+        fri.max_log_arity,
+    );
+    let fri_shape = FriShape::with_schedule(fri, log_arities.clone(), log_max);
     let mut fri_seed = Recorder(Vec::new());
     fri_shape.domain_separator::<Val, Ext>().seed(&mut fri_seed);
     PcsLayout {
         pcs_seed: pcs_seed.0,
         fri_seed: fri_seed.0,
-        log_blowup: LOG_BLOWUP,
+        log_blowup: fri.log_blowup,
         cap_height: shape.cap_height,
+        salt_elems: shape.hiding.map_or(0, |h| h.salt_elems),
         num_queries: fri.num_queries,
         batch_pow_bits: fri.batch_proof_of_work_bits,
         query_pow_bits: fri.query_proof_of_work_bits,
@@ -166,8 +244,8 @@ fn check_cap(cap: &Cap, cap_height: usize) -> Result<&Cap, InnerError> {
     }
 }
 
-/// The verifier circuit's private inputs for `proof` with `public` values: the out-of-domain
-/// part, then the opening argument.
+/// The verifier circuit's private inputs for an aggregation-configuration `proof` with `public`
+/// values: the out-of-domain part, then the opening argument.
 pub fn uni_stark_values(
     shape: &InnerShape,
     layout: &PcsLayout,
@@ -175,8 +253,62 @@ pub fn uni_stark_values(
     proof: &Proof<AggregationConfig>,
     public: &[Val],
 ) -> Result<Vec<Ext>, InnerError> {
+    use p3_uni_stark::StarkGenericConfig as _;
+    let config = stark_config_with_cap(config_seed, shape.cap_height);
+    let input_mmcs = val_mmcs(shape.cap_height);
+    let fri = fri_parameters(ExtensionMmcs::<Val, Ext, _>::new(input_mmcs.clone()));
+    let parts = ProofParts {
+        challenger: config.initialise_challenger(),
+        fri: &fri,
+        input_mmcs: &input_mmcs,
+        opening: &proof.opening_proof,
+        masks: None,
+    };
+    proof_values(shape, layout, parts, proof, public)
+}
+
+/// What [`proof_values`] needs besides the STARK proof: the configuration's fresh challenger,
+/// its FRI parameters and input commitment scheme, the FRI proof, and (hiding PCS only) the
+/// random codewords' values at every opening point.
+pub struct ProofParts<'a, M: Mmcs<Val>> {
+    /// The configuration's challenger, pre-seeded and unused.
+    pub challenger: Challenger,
+    /// FRI parameters over the round commitments.
+    pub fri: &'a FriParameters<ExtensionMmcs<Val, Ext, M>>,
+    /// The input commitment scheme.
+    pub input_mmcs: &'a M,
+    /// The FRI proof.
+    pub opening: &'a FriProofOf<M>,
+    /// `masks[round][matrix][point]`: the random codewords' values (hiding only).
+    pub masks: Option<&'a OpenedValues<Ext>>,
+}
+
+/// The verifier circuit's private inputs for `proof` (plain or hiding PCS) with `public` values,
+/// checked as Plonky3 checks them: an error here means Plonky3 rejects the proof too.
+pub fn proof_values<SC, M>(
+    shape: &InnerShape,
+    layout: &PcsLayout,
+    parts: ProofParts<'_, M>,
+    proof: &Proof<SC>,
+    public: &[Val],
+) -> Result<Vec<Ext>, InnerError>
+where
+    SC: StarkGenericConfig<Challenge = Ext>,
+    SC::Pcs: Pcs<Ext, SC::Challenger, Commitment = Cap, Domain = TwoAdicMultiplicativeCoset<Val>>,
+    M: Mmcs<Val, Commitment = Cap>,
+    M::MultiProof: MultiOpening,
+{
+    let ProofParts {
+        mut challenger,
+        fri,
+        input_mmcs,
+        opening: pcs,
+        masks,
+    } = parts;
     let opened = &proof.opened_values;
-    if proof.degree_bits != shape.degree_bits
+    let hiding = shape.hiding.is_some();
+    let codewords = shape.random_codewords();
+    if proof.degree_bits != shape.committed_degree_bits()
         || public.len() != shape.num_public
         || opened.trace_local.len() != shape.width
         || opened.trace_next.as_ref().map_or(0, Vec::len)
@@ -184,34 +316,31 @@ pub fn uni_stark_values(
         || opened.quotient_chunks.len() != shape.num_quotient_chunks
         || opened.quotient_chunks.iter().any(|c| c.len() != EXT_DEGREE)
         || opened.preprocessed.is_some()
-        || proof.commitments.random.is_some()
+        || proof.commitments.random.is_some() != hiding
+        || opened.random.as_ref().map(Vec::len) != hiding.then_some(EXT_DEGREE)
+        || masks.is_some() != hiding
     {
         return Err(InnerError::Shape("opened values"));
     }
-    let config = stark_config_with_cap(config_seed, shape.cap_height);
-    let input_mmcs = val_mmcs(shape.cap_height);
-    let fri = fri_parameters(p3_commit::ExtensionMmcs::<Val, Ext, _>::new(
-        input_mmcs.clone(),
-    ));
-    let pcs = &proof.opening_proof;
-    let log_n = shape.degree_bits;
-    let log_max = log_n + LOG_BLOWUP;
+    let log_n = shape.committed_degree_bits();
+    let log_max = log_n + layout.log_blowup;
     let trace_domain =
         TwoAdicMultiplicativeCoset::new(Val::ONE, log_n).ok_or(InnerError::Shape("degree bits"))?;
+    let init_domain = TwoAdicMultiplicativeCoset::new(Val::ONE, shape.degree_bits)
+        .ok_or(InnerError::Shape("degree bits"))?;
     let transcript_error =
         |e: &dyn core::fmt::Debug| InnerError::Transcript(alloc::format!("{e:?}"));
 
     // Challenges, with Plonky3's transcripts in `verify`'s order.
-    let mut challenger = config.initialise_challenger();
     let mut stark = StarkVerifierTranscript::<_, Val, Ext>::new(
         &mut challenger,
         StarkShape::new::<Val, _>(
             &AirWidth(shape),
             0,
             log_n,
-            log_n,
+            shape.degree_bits,
             shape.num_quotient_chunks,
-            false,
+            hiding,
             0,
         ),
     );
@@ -222,50 +351,71 @@ pub fn uni_stark_values(
     let zeta = stark
         .ood_phase(
             proof.commitments.quotient_chunks.clone(),
-            None,
+            proof.commitments.random.clone(),
             proof.ood_pow_witness,
         )
         .map_err(|e| transcript_error(&e))?;
-    let zeta_next = trace_domain
+    let zeta_next = init_domain
         .next_point(zeta)
         .ok_or(InnerError::Shape("next point"))?;
-    let mut trace_points = alloc::vec![PointOpening {
-        point: zeta,
-        values: opened.trace_local.clone(),
-    }];
-    if let Some(next) = &opened.trace_next {
-        trace_points.push(PointOpening {
-            point: zeta_next,
-            values: next.clone(),
+    let point = |point: Ext, values: &Vec<Ext>| PointOpening {
+        point,
+        values: values.clone(),
+    };
+    let matrix = |points: Vec<PointOpening<Ext>>| MatrixOpening {
+        domain: trace_domain,
+        points,
+    };
+    let mut claims = Vec::with_capacity(3);
+    if let (Some(commitment), Some(values)) = (&proof.commitments.random, &opened.random) {
+        claims.push(CommitmentOpening {
+            commitment: commitment.clone(),
+            matrices: alloc::vec![matrix(alloc::vec![point(zeta, values)])],
         });
     }
-    let claims = alloc::vec![
-        CommitmentOpening {
-            commitment: proof.commitments.trace.clone(),
-            matrices: alloc::vec![MatrixOpening {
-                domain: trace_domain,
-                points: trace_points,
-            }],
-        },
-        CommitmentOpening {
-            commitment: proof.commitments.quotient_chunks.clone(),
-            matrices: opened
-                .quotient_chunks
-                .iter()
-                .map(|values| MatrixOpening {
-                    domain: trace_domain,
-                    points: alloc::vec![PointOpening {
-                        point: zeta,
-                        values: values.clone(),
-                    }],
-                })
-                .collect(),
-        },
-    ];
-    let (alpha, betas, indices) = stark.delegate(|challenger| {
+    let mut trace_points = alloc::vec![point(zeta, &opened.trace_local)];
+    if let Some(next) = &opened.trace_next {
+        trace_points.push(point(zeta_next, next));
+    }
+    claims.push(CommitmentOpening {
+        commitment: proof.commitments.trace.clone(),
+        matrices: alloc::vec![matrix(trace_points)],
+    });
+    claims.push(CommitmentOpening {
+        commitment: proof.commitments.quotient_chunks.clone(),
+        matrices: opened
+            .quotient_chunks
+            .iter()
+            .map(|values| matrix(alloc::vec![point(zeta, values)]))
+            .collect(),
+    });
+    // The hiding PCS extends every claimed row by the random codewords' values.
+    let mut mask_values = Vec::new();
+    if let Some(masks) = masks {
+        if masks.len() != claims.len() {
+            return Err(InnerError::Shape("random codeword openings"));
+        }
+        for (claim, round) in claims.iter_mut().zip(masks) {
+            if round.len() != claim.matrices.len() {
+                return Err(InnerError::Shape("random codeword openings"));
+            }
+            for (m, mask) in claim.matrices.iter_mut().zip(round) {
+                if mask.len() != m.points.len() || mask.iter().any(|v| v.len() != codewords) {
+                    return Err(InnerError::Shape("random codeword openings"));
+                }
+                for (p, values) in m.points.iter_mut().zip(mask) {
+                    p.values.extend_from_slice(values);
+                    mask_values.extend(ext_values(values));
+                }
+            }
+        }
+    }
+    // A failing phase poisons its own driver (dropped silently); every enclosing driver is
+    // finished before the error propagates, as Plonky3's verifier does.
+    let challenges = stark.delegate(|challenger| {
         let mut pcs_transcript = PcsVerifierTranscript::<_, Val, Ext>::new(
             challenger,
-            p3_fri::PcsShape::from_claims(&fri, &claims),
+            p3_fri::PcsShape::from_claims(fri, &claims),
         );
         pcs_transcript
             .claimed_openings(&claims)
@@ -273,10 +423,10 @@ pub fn uni_stark_values(
         let alpha = pcs_transcript
             .batch_phase(Some(pcs.batch_pow_witness))
             .map_err(|e| transcript_error(&e))?;
-        let (betas, indices) = pcs_transcript.delegate(|challenger| {
+        let fri_challenges = pcs_transcript.delegate(|challenger| {
             let mut fri_transcript = VerifierTranscript::<_, Val, Ext>::new(
                 challenger,
-                FriShape::with_schedule(&fri, layout.log_arities.clone(), log_max),
+                FriShape::with_schedule(fri, layout.log_arities.clone(), log_max),
             );
             let betas = fri_transcript
                 .commit_rounds(&pcs.commit_phase_commits, &pcs.commit_pow_witnesses)
@@ -286,20 +436,22 @@ pub fn uni_stark_values(
                 .map_err(|e| transcript_error(&e))?;
             fri_transcript.finish();
             Ok::<_, InnerError>((betas, indices))
-        })?;
+        });
         pcs_transcript.finish();
+        let (betas, indices) = fri_challenges?;
         Ok::<_, InnerError>((alpha, betas, indices))
-    })?;
+    });
     stark.finish();
+    let (alpha, betas, indices) = challenges?;
 
     // Reduced openings and the fold rows, with p3-fri's own functions.
     let reduced = open_inputs(
-        &fri,
+        fri,
         log_max,
         &indices,
         &pcs.input_openings,
         alpha,
-        &input_mmcs,
+        input_mmcs,
         &claims,
     )
     .map_err(|e| InnerError::Opening(alloc::format!("{e:?}")))?;
@@ -307,6 +459,7 @@ pub fn uni_stark_values(
     let mut group_indices: Vec<Vec<usize>> = alloc::vec![Vec::new(); rounds];
     let mut rows: Vec<Vec<Vec<Vec<Ext>>>> = alloc::vec![Vec::new(); rounds];
     let folding = TwoAdicFriFolding::<(), ()>(PhantomData);
+    let log_final = layout.log_blowup + layout.final_poly_len.trailing_zeros() as usize;
     for (query, (&index, ro)) in indices.iter().zip(reduced).enumerate() {
         let mut domain_index = index;
         let folded = fold_query::<_, Val, Ext, _>(
@@ -318,7 +471,7 @@ pub fn uni_stark_values(
             &pcs.commit_phase_openings,
             ro,
             log_max,
-            LOG_BLOWUP + LOG_FINAL_POLY_LEN,
+            log_final,
             &mut group_indices,
             &mut rows,
         )
@@ -337,19 +490,23 @@ pub fn uni_stark_values(
         }
     }
 
-    // Full paths.
+    // Full paths; salted leaves hash `row ‖ salt` per matrix.
     let sponge = PaddingFreeSponge::<_, 24, 12, 12>::new(default_koalabear_poseidon2_24());
     let mut input_paths = Vec::with_capacity(pcs.input_openings.len());
     for (batch, claim) in pcs.input_openings.iter().zip(&claims) {
-        let leaves: BTreeMap<usize, Digest> = indices
-            .iter()
-            .zip(&batch.opened_values)
-            .map(|(&i, rows)| (i, sponge.hash_iter(rows.iter().flatten().copied())))
-            .collect();
+        let mut leaves = BTreeMap::new();
+        for (query, (&i, matrices)) in indices.iter().zip(&batch.opened_values).enumerate() {
+            let mut leaf = Vec::new();
+            for (m, row) in matrices.iter().enumerate() {
+                leaf.extend_from_slice(row);
+                leaf.extend_from_slice(salt_of(&batch.opening_proof, query, m)?);
+            }
+            leaves.insert(i, sponge.hash_iter(leaf));
+        }
         let cap = check_cap(&claim.commitment, shape.cap_height)?;
         input_paths.push(restore_paths(
             &leaves,
-            &batch.opening_proof.sibling_hashes,
+            batch.opening_proof.siblings(),
             log_max - shape.cap_height,
             cap,
         )?);
@@ -363,25 +520,28 @@ pub fn uni_stark_values(
         .enumerate()
     {
         log_height -= log_arity;
-        let leaves: BTreeMap<usize, Digest> = group_indices[round]
-            .iter()
-            .zip(&rows[round])
-            .map(|(&i, row)| {
-                let flat = row.iter().flatten().flat_map(|v| coefficients(*v));
-                (i, sponge.hash_iter(flat))
-            })
-            .collect();
+        let mut leaves = BTreeMap::new();
+        for (query, (&i, row)) in group_indices[round].iter().zip(&rows[round]).enumerate() {
+            let mut leaf: Vec<Val> = row
+                .iter()
+                .flatten()
+                .flat_map(|v| coefficients(*v))
+                .collect();
+            leaf.extend_from_slice(salt_of(&opening.opening_proof, query, 0)?);
+            leaves.insert(i, sponge.hash_iter(leaf));
+        }
         let cap = check_cap(&pcs.commit_phase_commits[round], shape.cap_height)?;
         round_paths.push(restore_paths(
             &leaves,
-            &opening.opening_proof.sibling_hashes,
+            opening.opening_proof.siblings(),
             log_height - shape.cap_height,
             cap,
         )?);
     }
 
-    // Layout, in `OodWires::allocate` then `PcsProofWires::allocate` order.
+    // Layout, in `OodWires::allocate`, masks, then `PcsProofWires::allocate` order.
     let mut values = ood_values(proof, public);
+    values.extend(mask_values);
     values.push(Ext::from(pcs.batch_pow_witness));
     for commit in &pcs.commit_phase_commits {
         values.extend(base_values(
@@ -392,17 +552,19 @@ pub fn uni_stark_values(
     values.push(Ext::from(pcs.query_pow_witness));
     for (query, &index) in indices.iter().enumerate() {
         for (batch, paths) in pcs.input_openings.iter().zip(&input_paths) {
-            for row in &batch.opened_values[query] {
+            for (m, row) in batch.opened_values[query].iter().enumerate() {
                 values.extend(base_values(row));
+                values.extend(base_values(salt_of(&batch.opening_proof, query, m)?));
             }
             for d in &paths[&index] {
                 values.extend(base_values(d));
             }
         }
-        for round in 0..rounds {
+        for (round, opening) in pcs.commit_phase_openings.iter().enumerate() {
             for row in &rows[round][query] {
                 values.extend(ext_values(row));
             }
+            values.extend(base_values(salt_of(&opening.opening_proof, query, 0)?));
             for d in &round_paths[round][&group_indices[round][query]] {
                 values.extend(base_values(d));
             }
@@ -421,6 +583,14 @@ impl p3_air::BaseAir<Val> for AirWidth<'_> {
 
     fn num_public_values(&self) -> usize {
         self.0.num_public
+    }
+
+    fn num_periodic_columns(&self) -> usize {
+        self.0.periodic.len()
+    }
+
+    fn periodic_columns(&self) -> alloc::borrow::Cow<'_, [Vec<Val>]> {
+        alloc::borrow::Cow::Borrowed(&self.0.periodic)
     }
 
     fn main_next_row_columns(&self) -> alloc::vec::Vec<usize> {

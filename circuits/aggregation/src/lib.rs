@@ -20,6 +20,7 @@ pub mod field;
 pub mod fixtures;
 pub mod gadgets;
 pub mod inner;
+pub mod leaf;
 pub mod proof;
 pub mod security;
 pub mod tables;

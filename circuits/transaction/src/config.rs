@@ -42,7 +42,8 @@ type Hash = PaddingFreeSponge<Perm, 24, 12, 12>;
 type Compress = TruncatedPermutation<Perm, 2, 12, 24>;
 /// Salt elements per Merkle leaf (hiding commitments).
 pub const SALT_ELEMS: usize = 4;
-type ValMmcs = MerkleTreeHidingMmcs<
+/// The salted Merkle commitment of base-field matrices.
+pub type ValMmcs = MerkleTreeHidingMmcs<
     <Val as Field>::Packing,
     <Val as Field>::Packing,
     Hash,
@@ -52,7 +53,8 @@ type ValMmcs = MerkleTreeHidingMmcs<
     12,
     SALT_ELEMS,
 >;
-type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
+/// The same commitment over extension-field matrices (FRI rounds).
+pub type ChallengeMmcs = ExtensionMmcs<Val, Challenge, ValMmcs>;
 type Dft = Radix2DitParallel<Val>;
 type Pcs = HidingFriPcs<Val, Dft, ValMmcs, ChallengeMmcs, StdRng>;
 /// The Fiat–Shamir challenger (width 24, rate 12), pre-seeded with the circuit id.
@@ -97,7 +99,9 @@ pub fn circuit_id(air: &TransactionAir) -> [Felt; DIGEST_ELEMS] {
     *hash_elements(domain::CIRCUIT_ID, &input).elements()
 }
 
-fn fri_parameters(mmcs: ChallengeMmcs) -> FriParameters<ChallengeMmcs> {
+/// The FRI parameters over any commitment scheme (the recursive verifier lays out its circuit
+/// from them with `()`).
+pub fn fri_parameters<M>(mmcs: M) -> FriParameters<M> {
     FriParameters {
         log_blowup: LOG_BLOWUP,
         log_final_poly_len: LOG_FINAL_POLY_LEN,
@@ -116,12 +120,7 @@ pub fn stark_config(air: &TransactionAir, seed: [u8; 32]) -> TxStarkConfig {
     let perm = default_koalabear_poseidon2_24();
     let mut salt_seed = seed;
     salt_seed[0] ^= 0x5a;
-    let val_mmcs = ValMmcs::new(
-        Hash::new(perm.clone()),
-        Compress::new(perm.clone()),
-        CAP_HEIGHT,
-        StdRng::from_seed(salt_seed),
-    );
+    let val_mmcs = val_mmcs(salt_seed);
     let fri = fri_parameters(ChallengeMmcs::new(val_mmcs.clone()));
     let pcs = Pcs::new(
         Dft::default(),
@@ -133,6 +132,17 @@ pub fn stark_config(air: &TransactionAir, seed: [u8; 32]) -> TxStarkConfig {
     let mut challenger = Challenger::new(perm);
     challenger.observe_slice(&circuit_id(air));
     TxStarkConfig::new(pcs, challenger)
+}
+
+/// The commitment scheme; `salt_seed` seeds the salts (verifiers never draw any).
+pub fn val_mmcs(salt_seed: [u8; 32]) -> ValMmcs {
+    let perm = default_koalabear_poseidon2_24();
+    ValMmcs::new(
+        Hash::new(perm.clone()),
+        Compress::new(perm),
+        CAP_HEIGHT,
+        StdRng::from_seed(salt_seed),
+    )
 }
 
 /// The security levels of this configuration for the transaction AIR.
@@ -148,14 +158,7 @@ pub struct SecurityReport {
 
 /// Computes the security of the transaction proof with `p3-security`.
 pub fn security_report(air: &TransactionAir) -> SecurityReport {
-    let perm = default_koalabear_poseidon2_24();
-    let val_mmcs = ValMmcs::new(
-        Hash::new(perm.clone()),
-        Compress::new(perm),
-        CAP_HEIGHT,
-        StdRng::seed_from_u64(0),
-    );
-    let fri = fri_parameters(ChallengeMmcs::new(val_mmcs));
+    let fri = fri_parameters(ChallengeMmcs::new(val_mmcs([0; 32])));
     let log_height = TRACE_HEIGHT.trailing_zeros() as usize;
     let domain = TwoAdicMultiplicativeCoset::new(Val::ONE, log_height)
         .unwrap_or_else(|| unreachable!("KoalaBear has two-adicity 24 ≥ {log_height}"));

@@ -54,7 +54,8 @@ impl TransactionProof {
         &self.0
     }
 
-    fn decode(&self) -> Result<Proof<TxStarkConfig>, VerifyError> {
+    /// The decoded STARK proof (the recursive verifier reads it field by field).
+    pub fn decode(&self) -> Result<Proof<TxStarkConfig>, VerifyError> {
         postcard::from_bytes(&self.0[1..]).map_err(|e| VerifyError::Malformed {
             reason: e.to_string(),
         })

@@ -1,6 +1,7 @@
 //! The second half of the uni-STARK verifier in-circuit: the opening argument
-//! (`TwoAdicFriPcs::verify` and `verify_fri` of p3-fri 0.9) for the aggregation configuration
-//! (plain binary Merkle trees with a cap of one digest).
+//! (`TwoAdicFriPcs::verify` and `verify_fri` of p3-fri 0.9) over binary Merkle trees with a cap
+//! of `2^h` digests, plain (`MerkleTreeMmcs`) or salted (`MerkleTreeHidingMmcs`, whose leaves
+//! hash `row₁ ‖ salt₁ ‖ row₂ ‖ salt₂ …`; the FRI rounds' trees are salted the same way).
 //!
 //! Transcript, continuing the challenger of [`super::stark::verify_ood`]: the PCS seed, every
 //! claimed evaluation's coefficients, the batch proof of work, the batch challenge `α`; the FRI
@@ -40,6 +41,8 @@ pub struct PcsLayout {
     pub log_blowup: usize,
     /// Commitments are caps of `2^cap_height` digests.
     pub cap_height: usize,
+    /// Salt elements after every committed row (0: plain trees).
+    pub salt_elems: usize,
     /// FRI queries.
     pub num_queries: usize,
     /// Batch-combination proof-of-work bits.
@@ -97,10 +100,10 @@ pub struct PcsProofWires {
 
 #[derive(Clone, Debug)]
 struct QueryWires {
-    /// Per batch: per matrix the opened row, then the batch's path.
+    /// Per batch: per matrix the opened row followed by its salt, then the batch's path.
     inputs: Vec<(Vec<Vec<Wire>>, Vec<DigestWires>)>,
-    /// Per round: the row of `arity` values and its path.
-    rounds: Vec<(Vec<ExtInput>, Vec<DigestWires>)>,
+    /// Per round: the row of `arity` values, its salt and its path.
+    rounds: Vec<(Vec<ExtInput>, Vec<Wire>, Vec<DigestWires>)>,
 }
 
 fn digest(builder: &mut CircuitBuilder) -> DigestWires {
@@ -131,7 +134,11 @@ impl PcsProofWires {
                     .map(|matrices| {
                         let rows = matrices
                             .iter()
-                            .map(|m| (0..m.width).map(|_| builder.private_input()).collect())
+                            .map(|m| {
+                                (0..m.width + shape.salt_elems)
+                                    .map(|_| builder.private_input())
+                                    .collect()
+                            })
                             .collect();
                         let log_height = batch_log_height(shape, matrices);
                         (rows, digests(builder, log_height - shape.cap_height))
@@ -144,7 +151,10 @@ impl PcsProofWires {
                     .map(|&a| {
                         log_height -= a;
                         let row = (0..1 << a).map(|_| ExtInput::allocate(builder)).collect();
-                        (row, digests(builder, log_height - shape.cap_height))
+                        let salt = (0..shape.salt_elems)
+                            .map(|_| builder.private_input())
+                            .collect();
+                        (row, salt, digests(builder, log_height - shape.cap_height))
                     })
                     .collect();
                 QueryWires { inputs, rounds }
@@ -292,7 +302,7 @@ pub fn verify_pcs(
         debug_assert_eq!(top, log_max);
         let mut bits: &[Wire] = bits;
         let mut log_height = log_max;
-        for ((&log_arity, (row, path)), (&beta, commit)) in shape
+        for ((&log_arity, (row, salt, path)), (&beta, commit)) in shape
             .log_arities
             .iter()
             .zip(&query.rounds)
@@ -304,7 +314,8 @@ pub fn verify_pcs(
             bits = &bits[log_arity..];
             log_height -= log_arity;
             folded = fold_row(builder, bits, log_arity, beta, &values);
-            let leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
+            let mut leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
+            leaf_input.extend_from_slice(salt);
             let leaf = sponge(builder, &leaf_input);
             verify_path(builder, leaf, bits, path, commit);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
@@ -357,7 +368,7 @@ fn reduce_inputs(
                 let Some(&(_, offset, sum_at_z)) = sums.next() else {
                     unreachable!("one sum per point")
                 };
-                let sum_at_x = dot(builder, &alpha_powers[offset..], row);
+                let sum_at_x = dot(builder, &alpha_powers[offset..], &row[..m.width]);
                 let difference = builder.sub(sum_at_z, sum_at_x);
                 let denominator = builder.sub(*z, x);
                 let quotient = builder.div(difference, denominator);

@@ -1,39 +1,54 @@
-//! The first half of a uni-STARK verifier in-circuit, for proofs in the aggregation
-//! configuration (plain PCS, no preprocessed columns): the transcript up to the out-of-domain
-//! point and the constraint check there, exactly as `p3_uni_stark::verify` does them.
+//! The first half of a uni-STARK verifier in-circuit: the transcript up to the out-of-domain
+//! point and the constraint check there, exactly as `p3_uni_stark::verify` does them, for proofs
+//! with the plain PCS (aggregation layers) or the hiding one (transaction proofs).
 //!
 //! Transcript (p3-uni-stark 0.9, `StarkVerifierTranscript`): the configuration's pre-seed (the
 //! circuit digest), the domain separator's seed (a constant for a fixed shape), the trace
-//! commitment, the public values, `α`, the quotient commitment, `ζ`. The separator's labels only
-//! drive a pattern checker, never the sponge, so the seed is all of it that reaches the
-//! challenger.
+//! commitment, the public values, `α`, the quotient commitment, the random commitment (hiding
+//! only), `ζ`. The separator's labels only drive a pattern checker, never the sponge, so the seed
+//! is all of it that reaches the challenger.
 //!
 //! Check: with `n` the trace length and `Z_H(ζ) = ζⁿ − 1`,
 //! `fold_α(constraints at ζ) = Z_H(ζ) · Σᵢ zpᵢ(ζ) · chunkᵢ(ζ)`, where `chunkᵢ` recombines the
 //! quotient chunk's five base columns and `zpᵢ = Πⱼ≠ᵢ Zⱼ(ζ) / Zⱼ(firstᵢ)` over the chunk cosets.
+//!
+//! Zero knowledge (`HidingFriPcs`) changes the shape, not the check: the committed trace has
+//! `2n` rows (`n` rows and `n` of masks), the quotient has twice the chunks, each of size `n`, and
+//! a random polynomial is committed after the quotient and opened first. Selectors, periodic
+//! columns and `ζ·g` stay on the `n`-point domain.
 
 use alloc::vec::Vec;
 
 use p3_air::symbolic::{AirLayout, SymbolicAirBuilder, SymbolicExpression};
 use p3_air::{Air, BaseAir};
+use p3_commit::Pcs;
 use p3_commit::PolynomialSpace;
 use p3_field::coset::TwoAdicMultiplicativeCoset;
 use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
-use p3_uni_stark::{Proof, StarkShape, get_log_num_quotient_chunks_for_domain};
+use p3_uni_stark::{Proof, StarkGenericConfig, StarkShape, get_log_num_quotient_chunks_for_domain};
 
 use super::challenger::{ChallengerWires, from_coefficients};
 use super::constraints::{ConstraintPoint, fold_constraints, symbolic_constraints};
 use super::hash::{DigestWires, RATE};
 use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
+use super::periodic::periodic_at;
 use crate::circuit::{CircuitBuilder, Wire};
-use crate::config::AggregationConfig;
 use crate::field::{EXT_DEGREE, Ext, Val};
 use crate::inner::Recorder;
+
+/// The zero-knowledge parameters of a hiding PCS (`HidingFriPcs` over `MerkleTreeHidingMmcs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hiding {
+    /// Random codewords added to every committed matrix (and opened beside it).
+    pub random_codewords: usize,
+    /// Salt elements after every committed row (Merkle leaves hash `row ‖ salt`).
+    pub salt_elems: usize,
+}
 
 /// What the verifier knows about the inner proof before reading it: fixed per inner circuit.
 #[derive(Clone, Debug)]
 pub struct InnerShape {
-    /// `log2` of the trace length.
+    /// `log2` of the trace length (before zero-knowledge padding).
     pub degree_bits: usize,
     /// Main trace width.
     pub width: usize,
@@ -49,6 +64,10 @@ pub struct InnerShape {
     pub transcript_prefix: Vec<Val>,
     /// The AIR's constraints, in assertion order.
     pub constraints: Vec<SymbolicExpression<Val>>,
+    /// The AIR's periodic columns (each of power-of-two period).
+    pub periodic: Vec<Vec<Val>>,
+    /// Zero knowledge, if the inner configuration has it.
+    pub hiding: Option<Hiding>,
 }
 
 impl InnerShape {
@@ -59,18 +78,35 @@ impl InnerShape {
     where
         A: Air<SymbolicAirBuilder<Val>> + BaseAir<Val>,
     {
+        Self::with_hiding(air, degree_bits, config_seed, cap_height, None)
+    }
+
+    /// The shape of proofs of `air` in a configuration with the hiding PCS `hiding` (or the
+    /// plain one with `None`).
+    pub fn with_hiding<A>(
+        air: &A,
+        degree_bits: usize,
+        config_seed: &[Val],
+        cap_height: usize,
+        hiding: Option<Hiding>,
+    ) -> Self
+    where
+        A: Air<SymbolicAirBuilder<Val>> + BaseAir<Val>,
+    {
         let layout = AirLayout::from_air::<Val>(air);
         let domain = TwoAdicMultiplicativeCoset::new(Val::ONE, degree_bits)
             .unwrap_or_else(|| unreachable!("the inner trace fits KoalaBear's two-adicity"));
-        let num_quotient_chunks =
-            1 << get_log_num_quotient_chunks_for_domain::<Val, A>(air, layout, domain, 0);
+        let is_zk = usize::from(hiding.is_some());
+        let log_chunks =
+            get_log_num_quotient_chunks_for_domain::<Val, A>(air, layout, domain, is_zk);
+        let num_quotient_chunks = 1 << (log_chunks + is_zk);
         let shape = StarkShape::new::<Val, A>(
             air,
             0,
-            degree_bits,
+            degree_bits + is_zk,
             degree_bits,
             num_quotient_chunks,
-            false,
+            hiding.is_some(),
             0,
         );
         let mut recorder = Recorder(config_seed.to_vec());
@@ -84,7 +120,19 @@ impl InnerShape {
             cap_height,
             transcript_prefix: recorder.0,
             constraints: symbolic_constraints(air),
+            periodic: air.periodic_columns().into_owned(),
+            hiding,
         }
+    }
+
+    /// `log2` of the committed trace's height: doubled by zero-knowledge padding.
+    pub fn committed_degree_bits(&self) -> usize {
+        self.degree_bits + usize::from(self.hiding.is_some())
+    }
+
+    /// Random codewords per committed matrix (0 without zero knowledge).
+    pub fn random_codewords(&self) -> usize {
+        self.hiding.map_or(0, |h| h.random_codewords)
     }
 }
 
@@ -95,6 +143,8 @@ pub struct OodWires {
     pub trace_commitment: Vec<DigestWires>,
     /// The quotient commitment.
     pub quotient_commitment: Vec<DigestWires>,
+    /// The random polynomial's commitment (hiding only; empty otherwise).
+    pub random_commitment: Vec<DigestWires>,
     /// Public values.
     pub public: Vec<Wire>,
     /// Trace at `ζ`.
@@ -103,6 +153,8 @@ pub struct OodWires {
     pub trace_next: Vec<ExtInput>,
     /// Each quotient chunk's five base columns at `ζ`.
     pub quotient_chunks: Vec<[ExtInput; EXT_DEGREE]>,
+    /// The random polynomial's five base columns at `ζ` (hiding only; empty otherwise).
+    pub random: Vec<ExtInput>,
 }
 
 /// An extension element read from the proof: its five base coefficients (what the transcript
@@ -141,6 +193,11 @@ impl OodWires {
         };
         let trace_commitment = cap();
         let quotient_commitment = cap();
+        let random_commitment = if shape.hiding.is_some() {
+            cap()
+        } else {
+            Vec::new()
+        };
         let public = (0..shape.num_public)
             .map(|_| builder.private_input())
             .collect();
@@ -148,23 +205,41 @@ impl OodWires {
             |n: usize| -> Vec<ExtInput> { (0..n).map(|_| ExtInput::allocate(builder)).collect() };
         let trace_local = ext(shape.width);
         let trace_next = ext(if shape.opens_next { shape.width } else { 0 });
+        let random_len = if shape.hiding.is_some() {
+            EXT_DEGREE
+        } else {
+            0
+        };
         let quotient_chunks = (0..shape.num_quotient_chunks)
             .map(|_| core::array::from_fn(|_| ExtInput::allocate(builder)))
+            .collect();
+        let random = (0..random_len)
+            .map(|_| ExtInput::allocate(builder))
             .collect();
         Self {
             trace_commitment,
             quotient_commitment,
+            random_commitment,
             public,
             trace_local,
             trace_next,
             quotient_chunks,
+            random,
         }
     }
 }
 
-/// The values of [`OodWires::allocate`]'s wires for a proof and its public values.
-pub fn ood_values(proof: &Proof<AggregationConfig>, public: &[Val]) -> Vec<Ext> {
-    let digest = |cap: &p3_symmetric::MerkleCap<Val, [Val; RATE]>| -> Vec<Ext> {
+/// A commitment as the verifier reads it: a cap of digests.
+pub type Cap = p3_symmetric::MerkleCap<Val, [Val; RATE]>;
+
+/// The values of [`OodWires::allocate`]'s wires for a proof (of either PCS) and its public
+/// values.
+pub fn ood_values<SC>(proof: &Proof<SC>, public: &[Val]) -> Vec<Ext>
+where
+    SC: StarkGenericConfig<Challenge = Ext>,
+    SC::Pcs: Pcs<Ext, SC::Challenger, Commitment = Cap, Domain = TwoAdicMultiplicativeCoset<Val>>,
+{
+    let digest = |cap: &Cap| -> Vec<Ext> {
         cap.roots()
             .iter()
             .flatten()
@@ -174,12 +249,14 @@ pub fn ood_values(proof: &Proof<AggregationConfig>, public: &[Val]) -> Vec<Ext> 
     let opened = &proof.opened_values;
     let mut values = digest(&proof.commitments.trace);
     values.extend(digest(&proof.commitments.quotient_chunks));
+    values.extend(proof.commitments.random.iter().flat_map(digest));
     values.extend(public.iter().map(|v| Ext::from(*v)));
     let opened_values = opened
         .trace_local
         .iter()
         .chain(opened.trace_next.iter().flatten())
-        .chain(opened.quotient_chunks.iter().flatten());
+        .chain(opened.quotient_chunks.iter().flatten())
+        .chain(opened.random.iter().flatten());
     values.extend(opened_values.flat_map(ext_input_values));
     values
 }
@@ -208,6 +285,7 @@ pub fn verify_ood(
     challenger.observe_slice(builder, &proof.public);
     let alpha = challenger.sample_ext(builder);
     challenger.observe_slice(builder, proof.quotient_commitment.as_flattened());
+    challenger.observe_slice(builder, proof.random_commitment.as_flattened());
     let zeta = challenger.sample_ext(builder);
 
     // Selectors of the trace domain H = <g>, |H| = n, at ζ.
@@ -224,12 +302,13 @@ pub fn verify_ood(
 
     let values = |inputs: &[ExtInput]| -> Vec<Wire> { inputs.iter().map(|e| e.value).collect() };
     let (main_local, main_next) = (values(&proof.trace_local), values(&proof.trace_next));
+    let periodic = periodic_at(builder, &shape.periodic, Val::ONE, log_n, zeta);
     let point = ConstraintPoint {
         main_local: &main_local,
         main_next: &main_next,
         preprocessed_local: &[],
         preprocessed_next: &[],
-        periodic: &[],
+        periodic: &periodic,
         public: &proof.public,
         is_first_row,
         is_last_row,
@@ -290,42 +369,77 @@ fn recompose_quotient(
 pub struct UniStarkWires {
     /// What the out-of-domain check reads.
     pub ood: OodWires,
+    /// The random codewords' values at every opening point, in claim order (hiding only).
+    pub masks: Vec<Vec<ExtInput>>,
     /// The opening argument.
     pub pcs: PcsProofWires,
 }
 
+/// The opening points of a proof of `shape`, in the order Plonky3 claims them: the random
+/// polynomial at `ζ` (hiding only), the trace at `ζ` (and `ζ·g`), each quotient chunk at `ζ`.
+pub fn opening_point_count(shape: &InnerShape) -> usize {
+    usize::from(shape.hiding.is_some())
+        + 1
+        + usize::from(shape.opens_next)
+        + shape.num_quotient_chunks
+}
+
 /// The full verifier of one inner proof: the out-of-domain check, then the opening argument for
-/// the trace at `ζ` (and `ζ·g`) and the quotient chunks at `ζ`. Private inputs are allocated in
-/// the order `inner::uni_stark_values` lays them out.
+/// the random polynomial (hiding only), the trace at `ζ` (and `ζ·g`) and the quotient chunks at
+/// `ζ`. With the hiding PCS every claimed row is extended by the random codewords' values, as
+/// `HidingFriPcs::verify` does. Private inputs are allocated in the order
+/// `inner::uni_stark_values` lays them out.
 pub fn verify_uni_stark(
     builder: &mut CircuitBuilder,
     shape: &InnerShape,
     layout: &PcsLayout,
 ) -> UniStarkWires {
     let ood = OodWires::allocate(builder, shape);
+    let masks: Vec<Vec<ExtInput>> = (0..opening_point_count(shape))
+        .map(|_| {
+            (0..shape.random_codewords())
+                .map(|_| ExtInput::allocate(builder))
+                .collect()
+        })
+        .collect();
     let pcs = PcsProofWires::allocate(builder, layout);
     let mut challenger = ChallengerWires::new(builder);
     let (_, zeta) = verify_ood(builder, &mut challenger, shape, &ood);
     let g = builder.constant_base(Val::two_adic_generator(shape.degree_bits));
     let zeta_next = builder.mul(zeta, g);
-    let mut trace_points = alloc::vec![(zeta, ood.trace_local.clone())];
-    if shape.opens_next {
-        trace_points.push((zeta_next, ood.trace_next.clone()));
+
+    let mut masks_iter = masks.iter();
+    let mut claim = |values: &[ExtInput]| -> Vec<ExtInput> {
+        let mut values = values.to_vec();
+        let Some(mask) = masks_iter.next() else {
+            unreachable!("one mask list per opening point")
+        };
+        values.extend_from_slice(mask);
+        values
+    };
+    let mut claims = Vec::with_capacity(3);
+    if shape.hiding.is_some() {
+        claims.push(ClaimWires {
+            commitment: ood.random_commitment.clone(),
+            matrices: alloc::vec![alloc::vec![(zeta, claim(&ood.random))]],
+        });
     }
-    let claims = [
-        ClaimWires {
-            commitment: ood.trace_commitment.clone(),
-            matrices: alloc::vec![trace_points],
-        },
-        ClaimWires {
-            commitment: ood.quotient_commitment.clone(),
-            matrices: ood
-                .quotient_chunks
-                .iter()
-                .map(|chunk| alloc::vec![(zeta, chunk.to_vec())])
-                .collect(),
-        },
-    ];
+    let mut trace_points = alloc::vec![(zeta, claim(&ood.trace_local))];
+    if shape.opens_next {
+        trace_points.push((zeta_next, claim(&ood.trace_next)));
+    }
+    claims.push(ClaimWires {
+        commitment: ood.trace_commitment.clone(),
+        matrices: alloc::vec![trace_points],
+    });
+    claims.push(ClaimWires {
+        commitment: ood.quotient_commitment.clone(),
+        matrices: ood
+            .quotient_chunks
+            .iter()
+            .map(|chunk| alloc::vec![(zeta, claim(chunk))])
+            .collect(),
+    });
     verify_pcs(builder, &mut challenger, layout, &claims, &pcs);
-    UniStarkWires { ood, pcs }
+    UniStarkWires { ood, masks, pcs }
 }
