@@ -1,8 +1,9 @@
 //! One recursion step: prove that a uni-STARK proof (a Fibonacci AIR in the aggregation
 //! configuration) verifies, with the verifier written as a circuit; with `--pair`, that two
-//! proofs verify and their public values hash to the exposed digest. Prints one JSON line.
+//! proofs verify and their public values hash to the exposed digest; with `--transaction`, the
+//! aggregation leaf over one real transaction proof (M2). Prints one JSON line.
 //!
-//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair]`
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction]`
 
 use std::time::Instant;
 
@@ -23,6 +24,9 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(6);
+    if args.iter().any(|a| a == "--transaction") {
+        return transaction_leaf();
+    }
     let pair = args.iter().any(|a| a == "--pair");
     let seed = FIBONACCI_SEED.map(Val::from_u32);
     let inner: Vec<_> = (1..=if pair { 2 } else { 1 })
@@ -75,6 +79,54 @@ fn main() {
             "inner_proofs": inner.len(),
             "inner_log_rows": log_rows,
             "inner_proof_bytes": inner_bytes,
+            "circuit_slots": slots,
+            "circuit_alu_rows": alu,
+            "circuit_permutations": perms,
+            "log_heights": key.log_heights(),
+            "setup_ms": setup.as_secs_f64() * 1e3,
+            "witness_layout_ms": layout_time.as_secs_f64() * 1e3,
+            "prove_ms": prove.as_secs_f64() * 1e3,
+            "outer_proof_bytes": outer.to_bytes().len(),
+            "verify_ms": verify.as_secs_f64() * 1e3,
+            "conjectured_bits": key.security().conjectured_bits,
+            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    );
+}
+
+/// The leaf over one real transaction proof: lay out, prove, verify.
+fn transaction_leaf() {
+    use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
+    let (public, proof) =
+        transaction_circuit::prove(&transaction_circuit::testing::transfer_witness())
+            .expect("the fixture transfer proves");
+    let start = Instant::now();
+    let shape = TransactionShape::new();
+    let circuit = shape.leaf_circuit();
+    let (slots, alu, perms) = (
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+    );
+    let key = CircuitKey::new(circuit);
+    let setup = start.elapsed();
+    let start = Instant::now();
+    let values = shape.private_inputs(&proof, &public).expect("lays out");
+    let exposed = leaf_public_inputs(&public);
+    let layout_time = start.elapsed();
+    let start = Instant::now();
+    let outer = key.prove(exposed.elements(), &values).expect("proves");
+    let prove = start.elapsed();
+    let start = Instant::now();
+    key.verify(&outer, exposed.elements()).expect("verifies");
+    let verify = start.elapsed();
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "recursion_step",
+            "inner": "transaction",
+            "inner_proofs": 1,
+            "inner_proof_bytes": proof.as_bytes().len(),
             "circuit_slots": slots,
             "circuit_alu_rows": alu,
             "circuit_permutations": perms,

@@ -4,7 +4,8 @@
 use aggregation_circuit::config::val_mmcs;
 use aggregation_circuit::field::{Ext, Val, permute};
 use aggregation_circuit::gadgets::hash::{DigestWires, compress, sponge};
-use aggregation_circuit::gadgets::merkle::verify_path;
+use aggregation_circuit::gadgets::merkle::{cap_root, verify_path};
+use aggregation_circuit::inner::cap_siblings;
 use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey, RunError, VerifyError, Wire};
 use p3_commit::Mmcs;
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
@@ -222,8 +223,7 @@ fn opening(seed: u64, index: usize) -> Opening {
 fn merkle_circuit(leaf_len: usize) -> Circuit {
     let mut b = CircuitBuilder::new();
     let row = digest_inputs(&mut b, leaf_len);
-    let path_len = LOG_ROWS - CAP_HEIGHT;
-    let siblings: Vec<DigestWires> = (0..path_len)
+    let siblings: Vec<DigestWires> = (0..LOG_ROWS)
         .map(|_| core::array::from_fn(|_| b.private_input()))
         .collect();
     let index = b.private_input();
@@ -233,7 +233,8 @@ fn merkle_circuit(leaf_len: usize) -> Circuit {
     let (bits, high) = b.split_low_bits(index, LOG_ROWS);
     b.assert_zero(high);
     let leaf = sponge(&mut b, &row);
-    verify_path(&mut b, leaf, &bits, &siblings, &cap);
+    let root = cap_root(&mut b, &cap);
+    verify_path(&mut b, leaf, &bits, &siblings, &root);
     b.build()
 }
 
@@ -241,6 +242,8 @@ fn merkle_inputs(o: &Opening) -> (Vec<Val>, Vec<Ext>) {
     let public: Vec<Val> = o.cap.iter().flatten().copied().collect();
     let mut private: Vec<Ext> = o.row.iter().copied().map(base).collect();
     private.extend(o.siblings.iter().flatten().copied().map(base));
+    let cap_path = cap_siblings(&o.cap, o.index >> (LOG_ROWS - CAP_HEIGHT));
+    private.extend(cap_path.iter().flatten().copied().map(base));
     private.push(base(Val::from_usize(o.index)));
     (public, private)
 }
@@ -266,8 +269,9 @@ fn a_merkle_opening_is_verified_in_circuit() {
     // Tampering with any part of the opening is refused.
     let row_at = 3;
     let sibling_at = ROW_WIDTH + 12 + 5;
+    let cap_sibling_at = ROW_WIDTH + 12 * (LOG_ROWS - CAP_HEIGHT) + 3;
     let index_at = private.len() - 1;
-    for at in [row_at, sibling_at, index_at] {
+    for at in [row_at, sibling_at, cap_sibling_at, index_at] {
         let mut bad = private.clone();
         bad[at] += Ext::ONE;
         assert!(
@@ -428,6 +432,8 @@ fn a_salted_opening_is_verified_in_circuit() {
         private.extend(row.iter().chain(salt).copied().map(base));
     }
     private.extend(siblings.iter().flatten().copied().map(base));
+    let cap_path = cap_siblings(cap.roots(), index >> (LOG_ROWS - CAP_HEIGHT));
+    private.extend(cap_path.iter().flatten().copied().map(base));
     private.push(base(Val::from_usize(index)));
     let public: Vec<Val> = cap.roots().iter().flatten().copied().collect();
     circuit

@@ -1,9 +1,15 @@
-//! Merkle path verification for `MerkleTreeMmcs` openings of one matrix (binary tree, optional
-//! cap), in-circuit.
+//! Merkle path verification for `MerkleTreeMmcs` / `MerkleTreeHidingMmcs` openings (binary
+//! tree, optional cap), in-circuit.
+//!
+//! A commitment is a cap of `2^h` digests. Rather than selecting the cap entry a path must reach
+//! (`2^h − 1` selections of twelve lanes, two ALU rows each, per path), the circuit hashes the
+//! cap into its root once per commitment and walks every path on to that root, `h` levels
+//! further, with the cap tree's siblings as free witness. By collision resistance the walk
+//! reaches the root only through the cap entry the index names.
 
 use alloc::vec::Vec;
 
-use super::hash::{DigestWires, compress_swapped};
+use super::hash::{DigestWires, compress, compress_swapped};
 use crate::circuit::{CircuitBuilder, Wire};
 
 /// Recomputes the root from `leaf`, walking up `siblings` (lowest first) with the index `bits`
@@ -24,27 +30,30 @@ pub fn walk(
     node
 }
 
-/// Checks an opening against a cap of `2^h` digests: walk the path with the low bits, then the
-/// top `h` bits select the cap entry the walk must reach.
+/// The root of the binary tree over a cap's `2^h` digests (the digest itself when `h = 0`).
+pub fn cap_root(builder: &mut CircuitBuilder, cap: &[DigestWires]) -> DigestWires {
+    debug_assert!(cap.len().is_power_of_two());
+    let mut level: Vec<DigestWires> = cap.to_vec();
+    while level.len() > 1 {
+        level = level
+            .chunks_exact(2)
+            .map(|pair| compress(builder, &pair[0], &pair[1]))
+            .collect();
+    }
+    level[0]
+}
+
+/// Checks an opening against a commitment whose cap hashes to `root` (see [`cap_root`]): the
+/// path has one sibling per index bit, the tree's own levels then the cap tree's.
 pub fn verify_path(
     builder: &mut CircuitBuilder,
     leaf: DigestWires,
     bits: &[Wire],
     siblings: &[DigestWires],
-    cap: &[DigestWires],
+    root: &DigestWires,
 ) {
-    let path_len = siblings.len();
-    let cap_bits = &bits[path_len..];
-    debug_assert_eq!(cap.len(), 1 << cap_bits.len());
-    let top = walk(builder, leaf, &bits[..path_len], siblings);
-    let mut candidates: Vec<DigestWires> = cap.to_vec();
-    for &bit in cap_bits {
-        candidates = candidates
-            .chunks_exact(2)
-            .map(|pair| core::array::from_fn(|k| builder.select(bit, pair[1][k], pair[0][k])))
-            .collect();
-    }
-    for (a, b) in top.iter().zip(&candidates[0]) {
+    let top = walk(builder, leaf, bits, siblings);
+    for (a, b) in top.iter().zip(root) {
         builder.connect(*a, *b);
     }
 }

@@ -25,7 +25,7 @@ use p3_field::{Field, TwoAdicField};
 use super::challenger::ChallengerWires;
 use super::fri::{fold_row, horner, reversed_power};
 use super::hash::{DigestWires, sponge};
-use super::merkle::verify_path;
+use super::merkle::{cap_root, verify_path};
 use super::stark::ExtInput;
 use crate::circuit::{CircuitBuilder, Wire};
 use crate::field::Val;
@@ -140,8 +140,7 @@ impl PcsProofWires {
                                     .collect()
                             })
                             .collect();
-                        let log_height = batch_log_height(shape, matrices);
-                        (rows, digests(builder, log_height - shape.cap_height))
+                        (rows, digests(builder, batch_log_height(shape, matrices)))
                     })
                     .collect();
                 let mut log_height = log_max;
@@ -154,7 +153,7 @@ impl PcsProofWires {
                         let salt = (0..shape.salt_elems)
                             .map(|_| builder.private_input())
                             .collect();
-                        (row, salt, digests(builder, log_height - shape.cap_height))
+                        (row, salt, digests(builder, log_height))
                     })
                     .collect();
                 QueryWires { inputs, rounds }
@@ -255,7 +254,8 @@ pub fn verify_pcs(
         .map(|_| challenger.sample_bits(builder, log_max))
         .collect();
 
-    // α powers per height ("ladders") and the claimed side Σ αᵏ p_k(z) of every point.
+    // α powers per height ("ladders"), and the openings grouped by (height, point): every
+    // group's reduction is `(Σ αᵏ p_k(z) − Σ αᵏ p_k(x)) / (z − x)`, one division per group.
     let mut ladder_lengths: BTreeMap<usize, usize> = BTreeMap::new();
     for (matrices, claim) in shape.batches.iter().zip(claims) {
         for (m, points) in matrices.iter().zip(&claim.matrices) {
@@ -267,34 +267,65 @@ pub fn verify_pcs(
     let longest = ladder_lengths.values().copied().max().unwrap_or(0);
     let alpha_powers = powers(builder, alpha, longest);
     let mut offsets: BTreeMap<usize, usize> = BTreeMap::new();
-    // Per point, in opening order: (log height, ladder offset, Σ αᵏ p_k(z)).
-    let mut point_sums = Vec::new();
+    let mut groups: Vec<OpeningGroup> = Vec::new();
+    let mut terms: Vec<Vec<MatrixTerms>> = Vec::with_capacity(claims.len());
     for (matrices, claim) in shape.batches.iter().zip(claims) {
+        let mut batch_terms = Vec::with_capacity(matrices.len());
         for (m, points) in matrices.iter().zip(&claim.matrices) {
             let log_height = m.log_size + shape.log_blowup;
-            for (_, values) in points {
+            let mut point_terms = Vec::with_capacity(points.len());
+            for &(z, ref values) in points {
                 let offset = offsets.entry(log_height).or_default();
                 let start = *offset;
                 *offset += values.len();
                 let values: Vec<Wire> = values.iter().map(|v| v.value).collect();
                 let sum = dot(builder, &alpha_powers[start..], &values);
-                point_sums.push((log_height, start, sum));
+                let group = match groups
+                    .iter()
+                    .position(|g| g.log_height == log_height && g.point == z)
+                {
+                    Some(g) => {
+                        groups[g].sum_at_point = builder.add(groups[g].sum_at_point, sum);
+                        g
+                    }
+                    None => {
+                        groups.push(OpeningGroup {
+                            log_height,
+                            point: z,
+                            sum_at_point: sum,
+                        });
+                        groups.len() - 1
+                    }
+                };
+                point_terms.push((group, start));
             }
+            batch_terms.push(MatrixTerms {
+                width: m.width,
+                points: point_terms,
+            });
         }
+        terms.push(batch_terms);
     }
+    let claim_roots: Vec<DigestWires> = claims
+        .iter()
+        .map(|c| cap_root(builder, &c.commitment))
+        .collect();
+    let round_roots: Vec<DigestWires> = proof
+        .commit_phase_commits
+        .iter()
+        .map(|c| cap_root(builder, c))
+        .collect();
 
     let log_final = shape.log_blowup + log2_of(shape.final_poly_len);
     let final_poly: Vec<Wire> = proof.final_poly.iter().map(|c| c.value).collect();
+    let reduction = Reduction {
+        alpha_powers: &alpha_powers,
+        groups: &groups,
+        terms: &terms,
+        roots: &claim_roots,
+    };
     for (query, bits) in proof.queries.iter().zip(&index_bits) {
-        let reduced = reduce_inputs(
-            builder,
-            shape,
-            claims,
-            query,
-            bits,
-            &alpha_powers,
-            &point_sums,
-        );
+        let reduced = reduce_inputs(builder, shape, &reduction, query, bits);
         let mut reduced = reduced.into_iter().rev().peekable();
         let Some((top, mut folded)) = reduced.next() else {
             unreachable!("every shape has a committed matrix")
@@ -302,11 +333,11 @@ pub fn verify_pcs(
         debug_assert_eq!(top, log_max);
         let mut bits: &[Wire] = bits;
         let mut log_height = log_max;
-        for ((&log_arity, (row, salt, path)), (&beta, commit)) in shape
+        for ((&log_arity, (row, salt, path)), (&beta, root)) in shape
             .log_arities
             .iter()
             .zip(&query.rounds)
-            .zip(betas.iter().zip(&proof.commit_phase_commits))
+            .zip(betas.iter().zip(&round_roots))
         {
             let values: Vec<Wire> = row.iter().map(|v| v.value).collect();
             let at = select_at(builder, &values, &bits[..log_arity]);
@@ -317,7 +348,7 @@ pub fn verify_pcs(
             let mut leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
             leaf_input.extend_from_slice(salt);
             let leaf = sponge(builder, &leaf_input);
-            verify_path(builder, leaf, bits, path, commit);
+            verify_path(builder, leaf, bits, path, root);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
                 let mut beta_power = beta;
                 for _ in 0..log_arity {
@@ -334,48 +365,93 @@ pub fn verify_pcs(
     }
 }
 
+/// The openings at one point of the matrices of one height, and `Σ αᵏ p_k(z)` over all of them.
+struct OpeningGroup {
+    log_height: usize,
+    point: Wire,
+    sum_at_point: Wire,
+}
+
+/// One committed matrix's place in the reduction: per opening point, its group and the offset
+/// of its first column on the height's α ladder.
+struct MatrixTerms {
+    width: usize,
+    points: Vec<(usize, usize)>,
+}
+
+/// What every query's reduction shares.
+struct Reduction<'a> {
+    alpha_powers: &'a [Wire],
+    groups: &'a [OpeningGroup],
+    terms: &'a [Vec<MatrixTerms>],
+    roots: &'a [DigestWires],
+}
+
 fn log2_of(n: usize) -> usize {
     n.trailing_zeros() as usize
 }
 
 /// Checks one query's input openings and returns its reduced openings by height, ascending.
+///
+/// A matrix opened at several points has the same row at `x` under each; its points' columns
+/// sit consecutively on the α ladder, so `Σ αᵏ p_k(x)` for a later point is the first point's
+/// sum times a power of α: one dot product per matrix.
 fn reduce_inputs(
     builder: &mut CircuitBuilder,
     shape: &PcsLayout,
-    claims: &[ClaimWires],
+    reduction: &Reduction<'_>,
     query: &QueryWires,
     bits: &[Wire],
-    alpha_powers: &[Wire],
-    point_sums: &[(usize, usize, Wire)],
 ) -> BTreeMap<usize, Wire> {
     let log_max = shape.log_max_height();
-    let mut reduced: BTreeMap<usize, Wire> = BTreeMap::new();
-    let mut sums = point_sums.iter();
-    for ((matrices, claim), (rows, path)) in shape.batches.iter().zip(claims).zip(&query.inputs) {
+    let mut sums_at_x: Vec<Option<Wire>> = alloc::vec![None; reduction.groups.len()];
+    for ((matrices, (rows, path)), root) in
+        shape.batches.iter().zip(&query.inputs).zip(reduction.roots)
+    {
         let batch_height = batch_log_height(shape, matrices);
         let leaf_input: Vec<Wire> = rows.iter().flatten().copied().collect();
         let leaf = sponge(builder, &leaf_input);
-        let batch_bits = &bits[log_max - batch_height..];
-        verify_path(builder, leaf, batch_bits, path, &claim.commitment);
-        for ((m, points), row) in matrices.iter().zip(&claim.matrices).zip(rows) {
-            let log_height = m.log_size + shape.log_blowup;
-            // x = g · ω^rev(index >> (log_max − log_height)) on the LDE coset.
+        verify_path(builder, leaf, &bits[log_max - batch_height..], path, root);
+    }
+    for (batch_terms, (rows, _)) in reduction.terms.iter().zip(&query.inputs) {
+        for (m, row) in batch_terms.iter().zip(rows) {
+            let Some(&(_, first)) = m.points.first() else {
+                continue;
+            };
+            let at_first = dot(builder, &reduction.alpha_powers[first..], &row[..m.width]);
+            for &(group, offset) in &m.points {
+                let term = if offset == first {
+                    at_first
+                } else {
+                    builder.mul(reduction.alpha_powers[offset - first], at_first)
+                };
+                let sum = &mut sums_at_x[group];
+                *sum = Some(match *sum {
+                    None => term,
+                    Some(acc) => builder.add(acc, term),
+                });
+            }
+        }
+    }
+    // x = g · ω^rev(index >> (log_max − log_height)) on each height's LDE coset.
+    let mut points_x: BTreeMap<usize, Wire> = BTreeMap::new();
+    let mut reduced: BTreeMap<usize, Wire> = BTreeMap::new();
+    for (group, sum_at_x) in reduction.groups.iter().zip(sums_at_x) {
+        let Some(sum_at_x) = sum_at_x else {
+            unreachable!("every group has a matrix")
+        };
+        let log_height = group.log_height;
+        let x = *points_x.entry(log_height).or_insert_with(|| {
             let own_bits = &bits[log_max - log_height..];
             let power = reversed_power(builder, Val::two_adic_generator(log_height), own_bits);
             let generator = builder.constant_base(Val::GENERATOR);
-            let x = builder.mul(power, generator);
-            for (z, _) in points {
-                let Some(&(_, offset, sum_at_z)) = sums.next() else {
-                    unreachable!("one sum per point")
-                };
-                let sum_at_x = dot(builder, &alpha_powers[offset..], &row[..m.width]);
-                let difference = builder.sub(sum_at_z, sum_at_x);
-                let denominator = builder.sub(*z, x);
-                let quotient = builder.div(difference, denominator);
-                let entry = reduced.entry(log_height).or_insert_with(|| builder.zero());
-                *entry = builder.add(*entry, quotient);
-            }
-        }
+            builder.mul(power, generator)
+        });
+        let difference = builder.sub(group.sum_at_point, sum_at_x);
+        let denominator = builder.sub(group.point, x);
+        let quotient = builder.div(difference, denominator);
+        let entry = reduced.entry(log_height).or_insert_with(|| builder.zero());
+        *entry = builder.add(*entry, quotient);
     }
     reduced
 }
