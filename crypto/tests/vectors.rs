@@ -18,7 +18,10 @@ use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use serde_json::{Value, json};
 
 fn vector_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    // The runtime value first: a test binary reused from another checkout (a shared target
+    // directory) must read this checkout's files.
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
         .join("tests/vectors")
         .join(format!("{name}.json"))
 }

@@ -156,6 +156,17 @@ impl CircuitKey {
         &self.prover_data.common
     }
 
+    /// The circuit's tables, in proof order.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// Each table's lookups, as the proof packs them (a recursive verifier folds their
+    /// constraints).
+    pub fn lookups(&self) -> Vec<&[p3_lookup::Lookup<Val>]> {
+        self.common().lookups.iter().map(|l| l.as_ref()).collect()
+    }
+
     /// Runs the circuit and proves the run.
     pub fn prove(&self, public: &[Val], private: &[Ext]) -> Result<CircuitProof, ProveError> {
         let witness = self.circuit.run(public, private)?;

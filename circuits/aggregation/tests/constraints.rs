@@ -90,6 +90,10 @@ fn the_transaction_constraints_fold_like_the_native_verifier() {
         preprocessed_next: &[],
         periodic: &periodic_w,
         public: &public_w,
+        permutation_local: &[],
+        permutation_next: &[],
+        permutation_challenges: &[],
+        permutation_values: &[],
         is_first_row: sel[0],
         is_last_row: sel[1],
         is_transition: sel[2],
@@ -103,4 +107,142 @@ fn the_transaction_constraints_fold_like_the_native_verifier() {
         "{} transaction constraints evaluate in {alu_rows} ALU rows",
         constraints.len()
     );
+}
+
+/// Every table of an aggregation proof, with its packed LogUp lookups: the in-circuit fold of its
+/// base and extension constraints equals Plonky3's `VerifierConstraintFolderWithLookups` run
+/// through `LogUpGadget::eval_air_and_lookups`.
+#[test]
+fn the_aggregation_tables_and_their_lookups_fold_like_the_native_verifier() {
+    use aggregation_circuit::CircuitKey;
+    use aggregation_circuit::config::AggregationConfig;
+    use aggregation_circuit::gadgets::constraints::lookup_constraints;
+    use p3_batch_stark::folder::VerifierConstraintFolderWithLookups;
+    use p3_lookup::LookupProtocol;
+    use p3_lookup::logup::LogUpGadget;
+
+    // A circuit that uses every table: ALU rows, a permutation, a public input.
+    let mut b = CircuitBuilder::new();
+    let x = b.private_input();
+    let y = b.mul_add(x, x, x);
+    let lanes: [Wire; 24] = core::array::from_fn(|i| if i == 0 { y } else { x });
+    let out = b.permute(lanes);
+    let public = b.public_input();
+    b.connect(out[0], public);
+    let key = CircuitKey::new(b.build());
+
+    let mut rng = StdRng::seed_from_u64(9);
+    for (table, lookups) in key.tables().iter().zip(key.lookups()) {
+        let constraints = lookup_constraints(table, lookups);
+        let main_width = BaseAir::<Val>::width(table);
+        let pre_width = BaseAir::<Val>::preprocessed_width(table);
+        let public_count = BaseAir::<Val>::num_public_values(table);
+        let perm_width = if lookups.is_empty() {
+            0
+        } else {
+            lookups.len() + 1
+        };
+        let challenges = lookups.len() * LogUpGadget::new().num_challenges();
+        let values = usize::from(!lookups.is_empty());
+        let mut ext = |n: usize| -> Vec<Ext> { (0..n).map(|_| rng.random()).collect() };
+        let (local, next, pre_local, pre_next) = (
+            ext(main_width),
+            ext(main_width),
+            ext(pre_width),
+            ext(pre_width),
+        );
+        let (perm_local, perm_next, perm_challenges, perm_values) = (
+            ext(perm_width),
+            ext(perm_width),
+            ext(challenges),
+            ext(values),
+        );
+        let selectors = ext(3);
+        let alpha = ext(1)[0];
+        let public: Vec<Val> = (0..public_count).map(|_| rng.random()).collect();
+
+        let mut folder = VerifierConstraintFolderWithLookups::<AggregationConfig> {
+            inner: VerifierConstraintFolder {
+                main: VerticalPair::new(
+                    RowMajorMatrixView::new_row(&local),
+                    RowMajorMatrixView::new_row(&next),
+                ),
+                preprocessed: VerticalPair::new(
+                    RowMajorMatrixView::new_row(&pre_local),
+                    RowMajorMatrixView::new_row(&pre_next),
+                ),
+                preprocessed_window: RowWindow::from_two_rows(&pre_local, &pre_next),
+                periodic_values: &[],
+                public_values: &public,
+                is_first_row: selectors[0],
+                is_last_row: selectors[1],
+                is_transition: selectors[2],
+                alpha,
+                accumulator: Ext::default(),
+            },
+            permutation: VerticalPair::new(
+                RowMajorMatrixView::new_row(&perm_local),
+                RowMajorMatrixView::new_row(&perm_next),
+            ),
+            permutation_challenges: &perm_challenges,
+            permutation_values: &perm_values,
+        };
+        LogUpGadget::new().eval_air_and_lookups(table, &mut folder, lookups);
+        let expected = folder.inner.accumulator;
+
+        let mut b = CircuitBuilder::new();
+        let mut private = Vec::new();
+        let mut wires = |values: &[Ext], b: &mut CircuitBuilder| -> Vec<Wire> {
+            values
+                .iter()
+                .map(|v| {
+                    private.push(*v);
+                    b.private_input()
+                })
+                .collect()
+        };
+        let w_local = wires(&local, &mut b);
+        let w_next = wires(&next, &mut b);
+        let w_pre_local = wires(&pre_local, &mut b);
+        let w_pre_next = wires(&pre_next, &mut b);
+        let w_perm_local = wires(&perm_local, &mut b);
+        let w_perm_next = wires(&perm_next, &mut b);
+        let w_challenges = wires(&perm_challenges, &mut b);
+        let w_values = wires(&perm_values, &mut b);
+        let w_sel = wires(&selectors, &mut b);
+        let w_alpha = wires(&[alpha], &mut b)[0];
+        let public_ext: Vec<Ext> = public.iter().map(|v| Ext::from(*v)).collect();
+        let w_public = wires(&public_ext, &mut b);
+        let point = ConstraintPoint {
+            main_local: &w_local,
+            main_next: &w_next,
+            preprocessed_local: &w_pre_local,
+            preprocessed_next: &w_pre_next,
+            periodic: &[],
+            public: &w_public,
+            permutation_local: &w_perm_local,
+            permutation_next: &w_perm_next,
+            permutation_challenges: &w_challenges,
+            permutation_values: &w_values,
+            is_first_row: w_sel[0],
+            is_last_row: w_sel[1],
+            is_transition: w_sel[2],
+        };
+        let folded = fold_constraints(&mut b, &constraints, &point, w_alpha);
+        let circuit = b.build();
+        let witness = circuit.run(&[], &private).expect("runs");
+        assert_eq!(
+            witness.value(folded),
+            expected,
+            "{} constraints with {} lookups",
+            constraints.len(),
+            lookups.len()
+        );
+        println!(
+            "table: {} constraints ({} lookups) fold in {} ALU rows",
+            constraints.len(),
+            lookups.len(),
+            circuit.alu_ops().count()
+        );
+    }
 }

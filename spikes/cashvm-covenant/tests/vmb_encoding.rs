@@ -14,8 +14,11 @@ fn archive_path() -> PathBuf {
     std::env::var_os("HEGEMON_VMB_ARCHIVE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/vectors/vmb-2026.tar.zst")
+            // The runtime value: a test binary reused from another checkout (a shared target
+            // directory) must look beside this one.
+            let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+                .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+            manifest.join("../../../shared/vectors/vmb-2026.tar.zst")
         })
 }
 

@@ -19,7 +19,7 @@
 
 use alloc::vec::Vec;
 
-use p3_air::symbolic::{AirLayout, SymbolicAirBuilder, SymbolicExpression};
+use p3_air::symbolic::{AirLayout, SymbolicAirBuilder};
 use p3_air::{Air, BaseAir};
 use p3_commit::Pcs;
 use p3_commit::PolynomialSpace;
@@ -28,7 +28,7 @@ use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
 use p3_uni_stark::{Proof, StarkGenericConfig, StarkShape, get_log_num_quotient_chunks_for_domain};
 
 use super::challenger::{ChallengerWires, from_coefficients};
-use super::constraints::{ConstraintPoint, fold_constraints, symbolic_constraints};
+use super::constraints::{Constraint, ConstraintPoint, fold_constraints, symbolic_constraints};
 use super::hash::{DigestWires, RATE};
 use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
 use super::periodic::periodic_at;
@@ -63,7 +63,7 @@ pub struct InnerShape {
     /// Everything the challenger absorbs before the trace commitment.
     pub transcript_prefix: Vec<Val>,
     /// The AIR's constraints, in assertion order.
-    pub constraints: Vec<SymbolicExpression<Val>>,
+    pub constraints: Vec<Constraint>,
     /// The AIR's periodic columns (each of power-of-two period).
     pub periodic: Vec<Vec<Val>>,
     /// Zero knowledge, if the inner configuration has it.
@@ -310,6 +310,10 @@ pub fn verify_ood(
         preprocessed_next: &[],
         periodic: &periodic,
         public: &proof.public,
+        permutation_local: &[],
+        permutation_next: &[],
+        permutation_challenges: &[],
+        permutation_values: &[],
         is_first_row,
         is_last_row,
         is_transition,
