@@ -44,6 +44,11 @@ impl core::fmt::Debug for CircuitProof {
 }
 
 impl CircuitProof {
+    /// The batch-STARK proof (a recursive verifier reads it field by field).
+    pub fn batch(&self) -> &BatchProof<AggregationConfig> {
+        &self.inner
+    }
+
     /// The proof's canonical encoding (postcard).
     pub fn to_bytes(&self) -> Vec<u8> {
         postcard::to_allocvec(&self.inner)
@@ -161,6 +166,24 @@ impl CircuitKey {
         &self.tables
     }
 
+    /// Each table's public values for the circuit's public inputs `public`.
+    pub fn table_public_values(&self, public: &[Val]) -> Vec<Vec<Val>> {
+        self.tables
+            .iter()
+            .map(|t| t.public_values(public))
+            .collect()
+    }
+
+    /// The commitment to every table's preprocessed columns (part of the verifying key).
+    pub fn preprocessed_commitment(&self) -> Option<&crate::gadgets::stark::Cap> {
+        self.common().preprocessed.as_ref().map(|p| &p.commitment)
+    }
+
+    /// The configuration's challenger pre-seed: the circuit's digest.
+    pub fn config_seed(&self) -> [Val; 12] {
+        self.circuit.digest()
+    }
+
     /// Each table's lookups, as the proof packs them (a recursive verifier folds their
     /// constraints).
     pub fn lookups(&self) -> Vec<&[p3_lookup::Lookup<Val>]> {
@@ -222,11 +245,7 @@ impl CircuitKey {
             &self.config,
             &self.tables,
             &proof.inner,
-            &self
-                .tables
-                .iter()
-                .map(|t| t.public_values(public))
-                .collect::<Vec<_>>(),
+            &self.table_public_values(public),
             self.common(),
         )
         .map_err(|e| VerifyError::Invalid(alloc::format!("{e:?}")))

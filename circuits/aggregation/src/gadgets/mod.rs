@@ -2,6 +2,7 @@
 //! Each gadget computes exactly what its native counterpart in Plonky3 computes; the tests run
 //! both on the same data.
 
+pub mod batch;
 pub mod challenger;
 pub mod constraints;
 pub mod fri;

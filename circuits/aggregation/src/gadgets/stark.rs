@@ -262,7 +262,7 @@ where
 }
 
 /// `x^(2^k)`.
-fn pow2k(builder: &mut CircuitBuilder, mut x: Wire, k: usize) -> Wire {
+pub(crate) fn pow2k(builder: &mut CircuitBuilder, mut x: Wire, k: usize) -> Wire {
     for _ in 0..k {
         x = builder.mul(x, x);
     }
@@ -288,17 +288,8 @@ pub fn verify_ood(
     challenger.observe_slice(builder, proof.random_commitment.as_flattened());
     let zeta = challenger.sample_ext(builder);
 
-    // Selectors of the trace domain H = <g>, |H| = n, at ζ.
     let log_n = shape.degree_bits;
-    let g_inv = Val::two_adic_generator(log_n).inverse();
-    let one = builder.one();
-    let zeta_n = pow2k(builder, zeta, log_n);
-    let z_h = builder.sub(zeta_n, one);
-    let zeta_minus_one = builder.sub(zeta, one);
-    let is_first_row = builder.div(z_h, zeta_minus_one);
-    let g_inv_w = builder.constant_base(g_inv);
-    let is_transition = builder.sub(zeta, g_inv_w);
-    let is_last_row = builder.div(z_h, is_transition);
+    let selectors = Selectors::at(builder, zeta, log_n);
 
     let values = |inputs: &[ExtInput]| -> Vec<Wire> { inputs.iter().map(|e| e.value).collect() };
     let (main_local, main_next) = (values(&proof.trace_local), values(&proof.trace_next));
@@ -314,31 +305,66 @@ pub fn verify_ood(
         permutation_next: &[],
         permutation_challenges: &[],
         permutation_values: &[],
-        is_first_row,
-        is_last_row,
-        is_transition,
+        is_first_row: selectors.is_first_row,
+        is_last_row: selectors.is_last_row,
+        is_transition: selectors.is_transition,
     };
     let folded = fold_constraints(builder, &shape.constraints, &point, alpha);
-    let quotient = recompose_quotient(builder, shape, zeta, &proof.quotient_chunks);
+    let quotient = recompose_quotient(
+        builder,
+        log_n,
+        shape.num_quotient_chunks,
+        zeta,
+        &proof.quotient_chunks,
+    );
     // folded · Z_H(ζ)⁻¹ = quotient, written without the inverse.
-    let expected = builder.mul(quotient, z_h);
+    let expected = builder.mul(quotient, selectors.z_h);
     builder.connect(folded, expected);
     (alpha, zeta)
 }
 
-/// `Σᵢ zpᵢ(ζ) · chunkᵢ(ζ)` over the quotient chunk cosets (as `recompose_quotient_from_chunks`).
-fn recompose_quotient(
+/// The selectors of the trace domain `H = <g>`, `|H| = 2^log_n`, at a point.
+pub(crate) struct Selectors {
+    /// `Z_H(ζ) = ζⁿ − 1`.
+    pub(crate) z_h: Wire,
+    pub(crate) is_first_row: Wire,
+    pub(crate) is_last_row: Wire,
+    pub(crate) is_transition: Wire,
+}
+
+impl Selectors {
+    pub(crate) fn at(builder: &mut CircuitBuilder, zeta: Wire, log_n: usize) -> Self {
+        let one = builder.one();
+        let zeta_n = pow2k(builder, zeta, log_n);
+        let z_h = builder.sub(zeta_n, one);
+        let zeta_minus_one = builder.sub(zeta, one);
+        let is_first_row = builder.div(z_h, zeta_minus_one);
+        let g_inv = builder.constant_base(Val::two_adic_generator(log_n).inverse());
+        let is_transition = builder.sub(zeta, g_inv);
+        let is_last_row = builder.div(z_h, is_transition);
+        Self {
+            z_h,
+            is_first_row,
+            is_last_row,
+            is_transition,
+        }
+    }
+}
+
+/// `Σᵢ zpᵢ(ζ) · chunkᵢ(ζ)` over the cosets of `num_chunks` quotient chunks of a trace of
+/// `2^log_n` rows (as `recompose_quotient_from_chunks`).
+pub(crate) fn recompose_quotient(
     builder: &mut CircuitBuilder,
-    shape: &InnerShape,
+    log_n: usize,
+    num_chunks: usize,
     zeta: Wire,
     chunks: &[[ExtInput; EXT_DEGREE]],
 ) -> Wire {
-    let log_n = shape.degree_bits;
     let trace = TwoAdicMultiplicativeCoset::new(Val::ONE, log_n)
-        .unwrap_or_else(|| unreachable!("checked in InnerShape::new"));
+        .unwrap_or_else(|| unreachable!("inner traces fit KoalaBear's two-adicity"));
     let domains = trace
-        .create_disjoint_domain(shape.num_quotient_chunks << log_n)
-        .split_domains(shape.num_quotient_chunks);
+        .create_disjoint_domain(num_chunks << log_n)
+        .split_domains(num_chunks);
     let one = builder.one();
     // Z_j(ζ) = (ζ / shift_j)^n − 1 for every chunk coset j.
     let vanishing: Vec<Wire> = domains

@@ -1,0 +1,134 @@
+//! M3a: the out-of-domain half of the batch-STARK verifier, in-circuit, on real proofs of
+//! aggregation circuits: the transcript replica must reach Plonky3's challenges (lookup, constraint
+//! and `ζ`) or some table's constraint identity fails.
+
+use aggregation_circuit::field::{Ext, Val};
+use aggregation_circuit::gadgets::batch::{
+    BatchInnerShape, BatchOodWires, batch_ood_values, verify_batch_ood,
+};
+use aggregation_circuit::gadgets::challenger::ChallengerWires;
+use aggregation_circuit::{CircuitBuilder, CircuitKey, CircuitProof, Wire};
+use p3_field::PrimeCharacteristicRing;
+
+/// `x · x + x`, a permutation of `(y, x, …)` whose first output is public.
+fn small_proof() -> (CircuitKey, CircuitProof, Vec<Val>) {
+    let mut b = CircuitBuilder::new();
+    let x = b.private_input();
+    let y = b.mul_add(x, x, x);
+    let lanes: [Wire; 24] = core::array::from_fn(|i| if i == 0 { y } else { x });
+    let out = b.permute(lanes);
+    let public = b.public_input();
+    b.connect(out[0], public);
+    let circuit = b.build();
+    let x = Val::from_u32(3);
+    let mut state: [Val; 24] = core::array::from_fn(|i| if i == 0 { x * x + x } else { x });
+    aggregation_circuit::field::permute(&mut state);
+    let public = vec![state[0]];
+    let private = [Ext::from(x)];
+    let key = CircuitKey::new(circuit);
+    let proof = key.prove(&public, &private).expect("proves");
+    key.verify(&proof, &public).expect("verifies");
+    (key, proof, public)
+}
+
+fn ood_circuit(shape: &BatchInnerShape) -> aggregation_circuit::Circuit {
+    let mut b = CircuitBuilder::new();
+    let wires = BatchOodWires::allocate(&mut b, shape);
+    let mut challenger = ChallengerWires::new(&mut b);
+    verify_batch_ood(&mut b, &mut challenger, shape, &wires);
+    b.build()
+}
+
+#[test]
+fn the_batch_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_one() {
+    let (key, proof, public) = small_proof();
+    let shape = BatchInnerShape::new(&key);
+    let circuit = ood_circuit(&shape);
+    let values = batch_ood_values(&shape, proof.batch(), &key.table_public_values(&public))
+        .expect("lays out");
+    circuit
+        .run(&[], &values)
+        .expect("the honest proof passes the check at zeta");
+    println!(
+        "batch OOD circuit: {} slots, {} ALU rows, {} permutations, {} private inputs",
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+        values.len()
+    );
+    // What the out-of-domain check binds (the rest, such as next-row values no constraint
+    // reads, is bound by the opening argument): every commitment element and the lookup proof
+    // of work (transcript), each table's first opened value, quotient chunks and terminal.
+    let mut bound: Vec<usize> = (0..=36).collect();
+    let mut at = 37;
+    for t in &shape.tables {
+        at += t.num_public;
+        bound.push(at);
+        at += 5 * (t.width * (1 + usize::from(t.opens_next)));
+        at += 5 * t.preprocessed_width * (1 + usize::from(t.preprocessed_opens_next));
+        at += 5 * 2 * t.permutation_width() * 5;
+        for chunk in 0..t.num_quotient_chunks {
+            bound.push(at + chunk * 25);
+        }
+        at += t.num_quotient_chunks * 25;
+        if !t.buses.is_empty() {
+            bound.extend(at..at + 5);
+            at += 5;
+        }
+    }
+    assert_eq!(at, values.len(), "the test walks the layout");
+    for &at in &bound {
+        let mut bad = values.clone();
+        bad[at] += Ext::ONE;
+        assert!(
+            circuit.run(&[], &bad).is_err(),
+            "tampered input {at} passed"
+        );
+    }
+    // Other public values change the transcript.
+    let mut other = public.clone();
+    other[0] += Val::ONE;
+    let values = batch_ood_values(&shape, proof.batch(), &key.table_public_values(&other))
+        .expect("lays out");
+    assert!(circuit.run(&[], &values).is_err());
+}
+
+/// The inner proof of a recursive node: a proof of the verifier circuit itself (one Fibonacci
+/// proof verified in-circuit). Its out-of-domain check passes in-circuit; this is the size of
+/// that half of a 2-to-1 node's work per child.
+#[test]
+fn the_batch_out_of_domain_check_passes_on_a_verifier_circuit_proof() {
+    use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
+    use aggregation_circuit::gadgets::stark::{InnerShape, verify_uni_stark};
+    use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
+
+    let seed = FIBONACCI_SEED.map(Val::from_u32);
+    let (inner, inner_public) = fibonacci_proof(6, 0, 1);
+    let inner_shape = InnerShape::new(&Fibonacci, 6, &seed, 0);
+    let layout = pcs_layout(&inner_shape);
+    let mut b = CircuitBuilder::new();
+    verify_uni_stark(&mut b, &inner_shape, &layout);
+    let key = CircuitKey::new(b.build());
+    let private =
+        uni_stark_values(&inner_shape, &layout, &seed, &inner, &inner_public).expect("lays out");
+    let proof = key.prove(&[], &private).expect("proves");
+
+    let shape = BatchInnerShape::new(&key);
+    let circuit = ood_circuit(&shape);
+    let values =
+        batch_ood_values(&shape, proof.batch(), &key.table_public_values(&[])).expect("lays out");
+    circuit
+        .run(&[], &values)
+        .expect("the verifier circuit's proof passes the check at zeta");
+    println!(
+        "batch OOD circuit over a recursion-step proof (heights {:?}): {} slots, {} ALU rows, {} permutations, {} private inputs",
+        key.log_heights(),
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+        values.len()
+    );
+    let mut bad = values.clone();
+    bad[0] += Ext::ONE;
+    assert!(circuit.run(&[], &bad).is_err());
+}
