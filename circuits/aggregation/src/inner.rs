@@ -189,8 +189,12 @@ fn base_values(values: &[Val]) -> impl Iterator<Item = Ext> + '_ {
 /// Full authentication paths for `leaves` of a binary tree whose `depth` levels end at `cap`
 /// (lowest sibling first, then the cap tree's siblings), from a pruned multi-opening: the frontier walk of p3-merkle-tree,
 /// computing the nodes the proof leaves out.
+///
+/// `injected[l]` holds, for nodes `l + 1` levels above the leaves, the digest of the rows of
+/// shorter matrices that `MerkleTreeMmcs` compresses into them (`compress(node, rows)`).
 fn restore_paths(
     leaves: &BTreeMap<usize, Digest>,
+    injected: &[BTreeMap<usize, Digest>],
     supplied: &[Digest],
     depth: usize,
     cap: &Cap,
@@ -199,7 +203,7 @@ fn restore_paths(
     let mut supplied = supplied.iter();
     let mut levels: Vec<BTreeMap<usize, Digest>> = Vec::with_capacity(depth);
     let mut frontier = leaves.clone();
-    for _ in 0..depth {
+    for level in 0..depth {
         let parents: BTreeSet<usize> = frontier.keys().map(|i| i / 2).collect();
         let mut known = frontier.clone();
         let mut next = BTreeMap::new();
@@ -212,7 +216,10 @@ fn restore_paths(
                     slot.insert(*d);
                 }
             }
-            let node = compress.compress([known[&(2 * parent)], known[&(2 * parent + 1)]]);
+            let mut node = compress.compress([known[&(2 * parent)], known[&(2 * parent + 1)]]);
+            if let Some(rows) = injected.get(level).and_then(|m| m.get(&parent)) {
+                node = compress.compress([node, *rows]);
+            }
             next.insert(parent, node);
         }
         levels.push(known);
@@ -341,7 +348,6 @@ where
         return Err(InnerError::Shape("opened values"));
     }
     let log_n = shape.committed_degree_bits();
-    let log_max = log_n + layout.log_blowup;
     let trace_domain =
         TwoAdicMultiplicativeCoset::new(Val::ONE, log_n).ok_or(InnerError::Shape("degree bits"))?;
     let init_domain = TwoAdicMultiplicativeCoset::new(Val::ONE, shape.degree_bits)
@@ -430,47 +436,110 @@ where
     }
     // A failing phase poisons its own driver (dropped silently); every enclosing driver is
     // finished before the error propagates, as Plonky3's verifier does.
-    let challenges = stark.delegate(|challenger| {
-        let mut pcs_transcript = PcsVerifierTranscript::<_, Val, Ext>::new(
-            challenger,
-            p3_fri::PcsShape::from_claims(fri, &claims),
-        );
-        pcs_transcript
-            .claimed_openings(&claims)
-            .map_err(|e| transcript_error(&e))?;
-        let alpha = pcs_transcript
-            .batch_phase(Some(pcs.batch_pow_witness))
-            .map_err(|e| transcript_error(&e))?;
-        let fri_challenges = pcs_transcript.delegate(|challenger| {
-            let mut fri_transcript = VerifierTranscript::<_, Val, Ext>::new(
-                challenger,
-                FriShape::with_schedule(fri, layout.log_arities.clone(), log_max),
-            );
-            let betas = fri_transcript
-                .commit_rounds(&pcs.commit_phase_commits, &pcs.commit_pow_witnesses)
-                .map_err(|e| transcript_error(&e))?;
-            let indices = fri_transcript
-                .query_phase(&pcs.final_poly, Some(pcs.query_pow_witness))
-                .map_err(|e| transcript_error(&e))?;
-            fri_transcript.finish();
-            Ok::<_, InnerError>((betas, indices))
-        });
-        pcs_transcript.finish();
-        let (betas, indices) = fri_challenges?;
-        Ok::<_, InnerError>((alpha, betas, indices))
-    });
+    let challenges =
+        stark.delegate(|challenger| opening_challenges(challenger, fri, layout, &claims, pcs));
     stark.finish();
-    let (alpha, betas, indices) = challenges?;
+    let challenges = challenges?;
+    let mut values = ood_values(proof, public);
+    values.extend(mask_values);
+    values.extend(opening_values(
+        layout,
+        fri,
+        input_mmcs,
+        pcs,
+        &claims,
+        &challenges,
+        shape.cap_height,
+    )?);
+    Ok(values)
+}
 
+/// The opening argument's challenges: batch `α`, the fold `β`s and the query indices.
+pub(crate) struct OpeningChallenges {
+    alpha: Ext,
+    betas: Vec<Ext>,
+    indices: Vec<usize>,
+}
+
+/// Plays the PCS and FRI transcripts on the challenger the STARK transcript lends.
+pub(crate) fn opening_challenges<M>(
+    challenger: &mut Challenger,
+    fri: &FriParameters<ExtensionMmcs<Val, Ext, M>>,
+    layout: &PcsLayout,
+    claims: &[CommitmentOpening<Ext, Cap, TwoAdicMultiplicativeCoset<Val>>],
+    pcs: &FriProofOf<M>,
+) -> Result<OpeningChallenges, InnerError>
+where
+    M: Mmcs<Val, Commitment = Cap>,
+{
+    let transcript_error =
+        |e: &dyn core::fmt::Debug| InnerError::Transcript(alloc::format!("{e:?}"));
+    let log_max = layout.log_max_height();
+    let mut pcs_transcript = PcsVerifierTranscript::<_, Val, Ext>::new(
+        challenger,
+        p3_fri::PcsShape::from_claims(fri, claims),
+    );
+    pcs_transcript
+        .claimed_openings(claims)
+        .map_err(|e| transcript_error(&e))?;
+    let alpha = pcs_transcript
+        .batch_phase(Some(pcs.batch_pow_witness))
+        .map_err(|e| transcript_error(&e))?;
+    let fri_challenges = pcs_transcript.delegate(|challenger| {
+        let mut fri_transcript = VerifierTranscript::<_, Val, Ext>::new(
+            challenger,
+            FriShape::with_schedule(fri, layout.log_arities.clone(), log_max),
+        );
+        let betas = fri_transcript
+            .commit_rounds(&pcs.commit_phase_commits, &pcs.commit_pow_witnesses)
+            .map_err(|e| transcript_error(&e))?;
+        let indices = fri_transcript
+            .query_phase(&pcs.final_poly, Some(pcs.query_pow_witness))
+            .map_err(|e| transcript_error(&e))?;
+        fri_transcript.finish();
+        Ok::<_, InnerError>((betas, indices))
+    });
+    pcs_transcript.finish();
+    let (betas, indices) = fri_challenges?;
+    Ok(OpeningChallenges {
+        alpha,
+        betas,
+        indices,
+    })
+}
+
+/// The opening argument as the circuit's private inputs (`PcsProofWires::allocate` order),
+/// checked with p3-fri's own functions: reduced openings, fold chains, final polynomial, and
+/// full Merkle paths restored from the pruned multi-openings.
+pub(crate) fn opening_values<M>(
+    layout: &PcsLayout,
+    fri: &FriParameters<ExtensionMmcs<Val, Ext, M>>,
+    input_mmcs: &M,
+    pcs: &FriProofOf<M>,
+    claims: &[CommitmentOpening<Ext, Cap, TwoAdicMultiplicativeCoset<Val>>],
+    challenges: &OpeningChallenges,
+    cap_height: usize,
+) -> Result<Vec<Ext>, InnerError>
+where
+    M: Mmcs<Val, Commitment = Cap>,
+    M::MultiProof: MultiOpening,
+{
+    let OpeningChallenges {
+        alpha,
+        betas,
+        indices,
+    } = challenges;
+    let (alpha, indices) = (*alpha, indices.as_slice());
+    let log_max = layout.log_max_height();
     // Reduced openings and the fold rows, with p3-fri's own functions.
     let reduced = open_inputs(
         fri,
         log_max,
-        &indices,
+        indices,
         &pcs.input_openings,
         alpha,
         input_mmcs,
-        &claims,
+        claims,
     )
     .map_err(|e| InnerError::Opening(alloc::format!("{e:?}")))?;
     let rounds = layout.log_arities.len();
@@ -484,7 +553,7 @@ where
             &folding,
             query,
             &mut domain_index,
-            &betas,
+            betas,
             &layout.log_arities,
             &pcs.commit_phase_openings,
             ro,
@@ -508,26 +577,44 @@ where
         }
     }
 
-    // Full paths; salted leaves hash `row ‖ salt` per matrix.
+    // Full paths. A leaf hashes the rows (each followed by its salt) of the batch's tallest
+    // matrices; shorter matrices' rows are hashed and compressed in at their height.
     let sponge = PaddingFreeSponge::<_, 24, 12, 12>::new(default_koalabear_poseidon2_24());
     let mut input_paths = Vec::with_capacity(pcs.input_openings.len());
-    for (batch, claim) in pcs.input_openings.iter().zip(&claims) {
+    for ((batch, claim), matrices) in pcs.input_openings.iter().zip(claims).zip(&layout.batches) {
+        let heights: Vec<usize> = matrices
+            .iter()
+            .map(|m| m.log_size + layout.log_blowup)
+            .collect();
+        let top = heights.iter().copied().max().unwrap_or(0);
         let mut leaves = BTreeMap::new();
-        for (query, (&i, matrices)) in indices.iter().zip(&batch.opened_values).enumerate() {
-            let mut leaf = Vec::new();
-            for (m, row) in matrices.iter().enumerate() {
-                leaf.extend_from_slice(row);
-                leaf.extend_from_slice(salt_of(&batch.opening_proof, query, m)?);
+        let mut injected: Vec<BTreeMap<usize, Digest>> = alloc::vec![BTreeMap::new(); top];
+        for (query, (&i, rows)) in indices.iter().zip(&batch.opened_values).enumerate() {
+            let index = i >> (log_max - top);
+            let mut groups: BTreeMap<usize, Vec<Val>> = BTreeMap::new();
+            for (m, row) in rows.iter().enumerate() {
+                let group = groups.entry(heights[m]).or_default();
+                group.extend_from_slice(row);
+                group.extend_from_slice(salt_of(&batch.opening_proof, query, m)?);
             }
-            leaves.insert(i, sponge.hash_iter(leaf));
+            for (&height, group) in &groups {
+                let digest = sponge.hash_iter(group.iter().copied());
+                if height == top {
+                    leaves.insert(index, digest);
+                } else {
+                    injected[top - height - 1].insert(index >> (top - height), digest);
+                }
+            }
         }
-        let cap = check_cap(&claim.commitment, shape.cap_height)?;
-        input_paths.push(restore_paths(
+        let cap = check_cap(&claim.commitment, cap_height)?;
+        let paths = restore_paths(
             &leaves,
+            &injected,
             batch.opening_proof.siblings(),
-            log_max - shape.cap_height,
+            top - cap_height,
             cap,
-        )?);
+        )?;
+        input_paths.push((top, paths));
     }
     let mut round_paths = Vec::with_capacity(rounds);
     let mut log_height = log_max;
@@ -548,33 +635,32 @@ where
             leaf.extend_from_slice(salt_of(&opening.opening_proof, query, 0)?);
             leaves.insert(i, sponge.hash_iter(leaf));
         }
-        let cap = check_cap(&pcs.commit_phase_commits[round], shape.cap_height)?;
+        let cap = check_cap(&pcs.commit_phase_commits[round], cap_height)?;
         round_paths.push(restore_paths(
             &leaves,
+            &[],
             opening.opening_proof.siblings(),
-            log_height - shape.cap_height,
+            log_height - cap_height,
             cap,
         )?);
     }
 
-    // Layout, in `OodWires::allocate`, masks, then `PcsProofWires::allocate` order.
-    let mut values = ood_values(proof, public);
-    values.extend(mask_values);
+    let mut values = Vec::new();
     values.push(Ext::from(pcs.batch_pow_witness));
     for commit in &pcs.commit_phase_commits {
         values.extend(base_values(
-            check_cap(commit, shape.cap_height)?.roots().as_flattened(),
+            check_cap(commit, cap_height)?.roots().as_flattened(),
         ));
     }
     values.extend(ext_values(&pcs.final_poly));
     values.push(Ext::from(pcs.query_pow_witness));
     for (query, &index) in indices.iter().enumerate() {
-        for (batch, paths) in pcs.input_openings.iter().zip(&input_paths) {
+        for (batch, (top, paths)) in pcs.input_openings.iter().zip(&input_paths) {
             for (m, row) in batch.opened_values[query].iter().enumerate() {
                 values.extend(base_values(row));
                 values.extend(base_values(salt_of(&batch.opening_proof, query, m)?));
             }
-            for d in &paths[&index] {
+            for d in &paths[&(index >> (log_max - top))] {
                 values.extend(base_values(d));
             }
         }

@@ -22,8 +22,8 @@ use alloc::vec::Vec;
 use p3_air::BaseAir;
 use p3_air::symbolic::AirLayout;
 use p3_batch_stark::{BatchProof, BatchShape};
-use p3_field::coset::TwoAdicMultiplicativeCoset;
 use p3_field::PrimeCharacteristicRing;
+use p3_field::coset::TwoAdicMultiplicativeCoset;
 use p3_lookup::logup::LogUpGadget;
 use p3_lookup::{Kind, Lookup};
 

@@ -24,7 +24,7 @@ use p3_field::{Field, TwoAdicField};
 
 use super::challenger::ChallengerWires;
 use super::fri::{fold_row, horner, reversed_power};
-use super::hash::{DigestWires, sponge};
+use super::hash::{DigestWires, compress, compress_swapped, sponge};
 use super::merkle::{cap_root, verify_path};
 use super::stark::ExtInput;
 use crate::circuit::{CircuitBuilder, Wire};
@@ -391,6 +391,26 @@ fn log2_of(n: usize) -> usize {
     n.trailing_zeros() as usize
 }
 
+/// Walks a batch opening's path up from `leaf` (as [`merkle::walk`](super::merkle::walk)),
+/// compressing in after level `l` the digest `injected[l]` of the rows of the matrices of that
+/// height, as `MerkleTreeMmcs` builds mixed-height trees: `node ← compress(node, rows)`.
+fn walk_injecting(
+    builder: &mut CircuitBuilder,
+    leaf: DigestWires,
+    bits: &[Wire],
+    siblings: &[DigestWires],
+    injected: &[Option<DigestWires>],
+) -> DigestWires {
+    let mut node = leaf;
+    for (level, (&bit, sibling)) in bits.iter().zip(siblings).enumerate() {
+        node = compress_swapped(builder, &node, sibling, bit);
+        if let Some(Some(rows)) = injected.get(level) {
+            node = compress(builder, &node, rows);
+        }
+    }
+    node
+}
+
 /// Checks one query's input openings and returns its reduced openings by height, ascending.
 ///
 /// A matrix opened at several points has the same row at `x` under each; its points' columns
@@ -409,9 +429,36 @@ fn reduce_inputs(
         shape.batches.iter().zip(&query.inputs).zip(reduction.roots)
     {
         let batch_height = batch_log_height(shape, matrices);
-        let leaf_input: Vec<Wire> = rows.iter().flatten().copied().collect();
-        let leaf = sponge(builder, &leaf_input);
-        verify_path(builder, leaf, &bits[log_max - batch_height..], path, root);
+        let heights: Vec<usize> = matrices
+            .iter()
+            .map(|m| m.log_size + shape.log_blowup)
+            .collect();
+        // The rows of the matrices of one height, each followed by its salt.
+        let group = |builder: &mut CircuitBuilder, height: usize| -> Option<DigestWires> {
+            let input: Vec<Wire> = rows
+                .iter()
+                .zip(&heights)
+                .filter(|(_, h)| **h == height)
+                .flat_map(|(row, _)| row.iter().copied())
+                .collect();
+            (!input.is_empty()).then(|| sponge(builder, &input))
+        };
+        let Some(leaf) = group(builder, batch_height) else {
+            unreachable!("the tallest height has a matrix")
+        };
+        let injected: Vec<Option<DigestWires>> = (1..=batch_height)
+            .map(|level| group(builder, batch_height - level))
+            .collect();
+        let top = walk_injecting(
+            builder,
+            leaf,
+            &bits[log_max - batch_height..],
+            path,
+            &injected,
+        );
+        for (a, b) in top.iter().zip(root) {
+            builder.connect(*a, *b);
+        }
     }
     for (batch_terms, (rows, _)) in reduction.terms.iter().zip(&query.inputs) {
         for (m, row) in batch_terms.iter().zip(rows) {
