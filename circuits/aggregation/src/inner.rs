@@ -33,8 +33,13 @@ use crate::config::{
     AggregationConfig, Challenger, fri_parameters, stark_config_with_cap, val_mmcs,
 };
 use crate::field::{EXT_DEGREE, Ext, Val, coefficients};
+use crate::gadgets::batch::{BatchInnerShape, batch_ood_values};
 use crate::gadgets::pcs::{MatrixShape, PcsLayout};
 use crate::gadgets::stark::{Cap, InnerShape, ext_input_values, ood_values};
+use crate::proof::{CircuitKey, CircuitProof};
+use p3_batch_stark::BatchVerifierTranscript;
+use p3_batch_stark::verifier::commitments_with_opening_points;
+use p3_lookup::logup::LogUpGadget;
 
 type Digest = [Val; 12];
 /// The FRI proof of a PCS whose input trees are `M` (the FRI rounds commit with the same trees).
@@ -148,15 +153,41 @@ pub fn pcs_layout_with<M>(shape: &InnerShape, fri: &FriParameters<M>) -> PcsLayo
                 .collect()
         })
         .collect();
+    let salt_elems = shape.hiding.map_or(0, |h| h.salt_elems);
+    layout_from(
+        batches,
+        claimed_evaluation_counts,
+        shape.cap_height,
+        salt_elems,
+        fri,
+    )
+}
+
+/// The layout of committed `batches` whose matrices are claimed at as many points as
+/// `claimed_evaluation_counts` lists (per batch, per matrix, the values per point): the PCS and
+/// FRI domain separators' seeds and the fold schedule over every distinct height.
+fn layout_from<M>(
+    batches: Vec<Vec<MatrixShape>>,
+    claimed_evaluation_counts: Vec<Vec<Vec<usize>>>,
+    cap_height: usize,
+    salt_elems: usize,
+    fri: &FriParameters<M>,
+) -> PcsLayout {
     let pcs_shape = p3_fri::PcsShape {
         claimed_evaluation_counts,
         batch_pow_bits: fri.batch_proof_of_work_bits,
     };
     let mut pcs_seed = Recorder(Vec::new());
     pcs_shape.domain_separator::<Val, Ext>().seed(&mut pcs_seed);
-    let log_max = log_n + fri.log_blowup;
+    let heights: BTreeSet<usize> = batches
+        .iter()
+        .flatten()
+        .map(|m| m.log_size + fri.log_blowup)
+        .collect();
+    let heights: Vec<usize> = heights.into_iter().rev().collect();
+    let log_max = heights.first().copied().unwrap_or(0);
     let log_arities = fold_schedule(
-        &[log_max],
+        &heights,
         fri.log_blowup + fri.log_final_poly_len,
         fri.max_log_arity,
     );
@@ -167,8 +198,8 @@ pub fn pcs_layout_with<M>(shape: &InnerShape, fri: &FriParameters<M>) -> PcsLayo
         pcs_seed: pcs_seed.0,
         fri_seed: fri_seed.0,
         log_blowup: fri.log_blowup,
-        cap_height: shape.cap_height,
-        salt_elems: shape.hiding.map_or(0, |h| h.salt_elems),
+        cap_height,
+        salt_elems,
         num_queries: fri.num_queries,
         batch_pow_bits: fri.batch_proof_of_work_bits,
         query_pow_bits: fri.query_proof_of_work_bits,
@@ -176,6 +207,149 @@ pub fn pcs_layout_with<M>(shape: &InnerShape, fri: &FriParameters<M>) -> PcsLayo
         final_poly_len: fri.final_poly_len(),
         batches,
     }
+}
+
+/// The opening-argument layout of proofs of an aggregation circuit: batches in Plonky3's claim
+/// order (`p3_batch_stark::verifier::commitments_with_opening_points`): the main traces, the
+/// quotient chunks, the preprocessed traces, the permutation traces.
+pub fn batch_pcs_layout(shape: &BatchInnerShape) -> PcsLayout {
+    let points = |next: bool| if next { 2 } else { 1 };
+    let mut batches: Vec<Vec<MatrixShape>> = Vec::with_capacity(4);
+    let mut counts: Vec<Vec<Vec<usize>>> = Vec::with_capacity(4);
+    let mut push = |matrices: Vec<(MatrixShape, usize)>| {
+        counts.push(
+            matrices
+                .iter()
+                .map(|(m, p)| alloc::vec![m.width; *p])
+                .collect(),
+        );
+        batches.push(matrices.into_iter().map(|(m, _)| m).collect());
+    };
+    let matrix = |log_size: usize, width: usize| MatrixShape { log_size, width };
+    push(
+        shape
+            .tables
+            .iter()
+            .map(|t| (matrix(t.degree_bits, t.width), points(t.opens_next)))
+            .collect(),
+    );
+    push(
+        shape
+            .tables
+            .iter()
+            .flat_map(|t| {
+                (0..t.num_quotient_chunks).map(|_| (matrix(t.degree_bits, EXT_DEGREE), 1))
+            })
+            .collect(),
+    );
+    if !shape.preprocessed_commitment.is_empty() {
+        push(
+            shape
+                .tables
+                .iter()
+                .filter(|t| t.preprocessed_width > 0)
+                .map(|t| {
+                    let m = matrix(t.degree_bits, t.preprocessed_width);
+                    (m, points(t.preprocessed_opens_next))
+                })
+                .collect(),
+        );
+    }
+    if shape.tables.iter().any(|t| !t.buses.is_empty()) {
+        push(
+            shape
+                .tables
+                .iter()
+                .filter(|t| !t.buses.is_empty())
+                .map(|t| (matrix(t.degree_bits, t.permutation_width() * EXT_DEGREE), 2))
+                .collect(),
+        );
+    }
+    layout_from(batches, counts, shape.cap_height, 0, &fri_parameters(()))
+}
+
+/// The verifier circuit's private inputs for `proof`, a proof of the aggregation circuit of
+/// `key` with public inputs `public`: the out-of-domain part, then the opening argument.
+/// Challenges come from Plonky3's own batch transcript and claims from its
+/// `commitments_with_opening_points`, so the layout never depends on the circuit's replica.
+pub fn batch_proof_values(
+    key: &CircuitKey,
+    shape: &BatchInnerShape,
+    layout: &PcsLayout,
+    proof: &CircuitProof,
+    public: &[Val],
+) -> Result<Vec<Ext>, InnerError> {
+    use p3_uni_stark::StarkGenericConfig as _;
+    let batch = proof.batch();
+    let public_values = key.table_public_values(public);
+    let mut values = batch_ood_values(shape, batch, &public_values)?;
+    let transcript_error =
+        |e: &dyn core::fmt::Debug| InnerError::Transcript(alloc::format!("{e:?}"));
+    let config = key.config();
+    let lookups = key.lookups();
+    let mut challenger = config.initialise_challenger();
+    let mut transcript = BatchVerifierTranscript::<Challenger, Val, Ext, Cap>::new(
+        &mut challenger,
+        shape.batch_shape.clone(),
+    );
+    transcript.instance_bindings(&batch.degree_bits);
+    transcript.main_phase(batch.commitments.main.clone(), &public_values);
+    transcript.preprocessed_phase(key.preprocessed_commitment().cloned());
+    transcript
+        .lookup_phase(&lookups, &LogUpGadget::new(), batch.lookup_pow_witness)
+        .map_err(|e| transcript_error(&e))?;
+    let terminals: Vec<Ext> = batch
+        .lookup_terminals
+        .iter()
+        .flatten()
+        .map(|t| t.0)
+        .collect();
+    // The constraint challenge serves the out-of-domain check, which the circuit does itself.
+    let _alpha = transcript.permutation_phase(batch.commitments.permutation.clone(), &terminals);
+    transcript.quotient_phase(batch.commitments.quotient_chunks.clone(), None);
+    let zeta = transcript
+        .ood_phase(batch.ood_pow_witness)
+        .map_err(|e| transcript_error(&e))?;
+    let preprocessed_widths: Vec<usize> =
+        shape.tables.iter().map(|t| t.preprocessed_width).collect();
+    let log_chunks: Vec<usize> = shape
+        .tables
+        .iter()
+        .map(|t| t.num_quotient_chunks.trailing_zeros() as usize)
+        .collect();
+    let claims = match commitments_with_opening_points(
+        config,
+        key.tables(),
+        zeta,
+        &batch.commitments,
+        &batch.opened_values,
+        key.common(),
+        &batch.degree_bits,
+        &preprocessed_widths,
+        &log_chunks,
+    ) {
+        Ok((claims, _, _)) => claims,
+        Err(e) => {
+            transcript.abort();
+            return Err(InnerError::Opening(alloc::format!("{e:?}")));
+        }
+    };
+    let input_mmcs = val_mmcs(shape.cap_height);
+    let fri = fri_parameters(ExtensionMmcs::<Val, Ext, _>::new(input_mmcs.clone()));
+    let challenges = transcript.delegate(|challenger| {
+        opening_challenges(challenger, &fri, layout, &claims, &batch.opening_proof)
+    });
+    transcript.finish();
+    values.extend(opening_values(
+        layout,
+        &fri,
+        &input_mmcs,
+        &batch.opening_proof,
+        &claims,
+        &challenges?,
+        shape.cap_height,
+    )?);
+    Ok(values)
 }
 
 fn ext_values(values: &[Ext]) -> impl Iterator<Item = Ext> + '_ {

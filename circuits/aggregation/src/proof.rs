@@ -157,7 +157,12 @@ impl CircuitKey {
         &self.log_heights
     }
 
-    fn common(&self) -> &CommonData<AggregationConfig> {
+    /// The STARK configuration (pre-seeded with the circuit's digest).
+    pub(crate) fn config(&self) -> &AggregationConfig {
+        &self.config
+    }
+
+    pub(crate) fn common(&self) -> &CommonData<AggregationConfig> {
         &self.prover_data.common
     }
 

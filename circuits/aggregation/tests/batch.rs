@@ -94,12 +94,14 @@ fn the_batch_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_
 }
 
 /// The inner proof of a recursive node: a proof of the verifier circuit itself (one Fibonacci
-/// proof verified in-circuit). Its out-of-domain check passes in-circuit; this is the size of
-/// that half of a 2-to-1 node's work per child.
+/// proof verified in-circuit), with tables of different heights. Its out-of-domain check, and
+/// the whole verifier, pass in-circuit: the size of a 2-to-1 node's work per child.
 #[test]
-fn the_batch_out_of_domain_check_passes_on_a_verifier_circuit_proof() {
+fn a_verifier_circuit_proof_is_verified_in_circuit() {
     use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
+    use aggregation_circuit::gadgets::batch::verify_batch_stark;
     use aggregation_circuit::gadgets::stark::{InnerShape, verify_uni_stark};
+    use aggregation_circuit::inner::{batch_pcs_layout, batch_proof_values};
     use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
 
     let seed = FIBONACCI_SEED.map(Val::from_u32);
@@ -131,4 +133,75 @@ fn the_batch_out_of_domain_check_passes_on_a_verifier_circuit_proof() {
     let mut bad = values.clone();
     bad[0] += Ext::ONE;
     assert!(circuit.run(&[], &bad).is_err());
+
+    let layout = batch_pcs_layout(&shape);
+    let mut b = CircuitBuilder::new();
+    verify_batch_stark(&mut b, &shape, &layout);
+    let circuit = b.build();
+    let values = batch_proof_values(&key, &shape, &layout, &proof, &[]).expect("lays out");
+    circuit
+        .run(&[], &values)
+        .expect("the verifier circuit accepts the recursion-step proof");
+    println!(
+        "batch verifier circuit over a recursion-step proof: {} slots, {} ALU rows, {} permutations, {} private inputs",
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+        values.len()
+    );
+    let mut at = 3usize;
+    for _ in 0..16 {
+        at = (at * 1_103_515_245 + 12_345) % values.len();
+        let mut bad = values.clone();
+        bad[at] += Ext::ONE;
+        assert!(
+            circuit.run(&[], &bad).is_err(),
+            "tampered input {at} passed"
+        );
+    }
+}
+
+/// M3b: a whole proof of an aggregation circuit verified in-circuit (transcript, constraints and
+/// LogUp at `ζ`, mixed-height opening argument against the verifying key's preprocessed
+/// commitment), and tampering anywhere refused.
+#[test]
+fn a_whole_aggregation_proof_is_verified_in_circuit() {
+    use aggregation_circuit::gadgets::batch::verify_batch_stark;
+    use aggregation_circuit::inner::{batch_pcs_layout, batch_proof_values};
+
+    let (key, proof, public) = small_proof();
+    let shape = BatchInnerShape::new(&key);
+    let layout = batch_pcs_layout(&shape);
+    let mut b = CircuitBuilder::new();
+    verify_batch_stark(&mut b, &shape, &layout);
+    let circuit = b.build();
+    let values = batch_proof_values(&key, &shape, &layout, &proof, &public).expect("lays out");
+    circuit
+        .run(&[], &values)
+        .expect("the verifier circuit accepts the proof");
+    println!(
+        "batch verifier circuit (heights {:?}): {} slots, {} ALU rows, {} permutations, {} private inputs",
+        key.log_heights(),
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+        values.len()
+    );
+    let mut at = 1usize;
+    for _ in 0..32 {
+        at = (at * 1_103_515_245 + 12_345) % values.len();
+        let mut bad = values.clone();
+        bad[at] += Ext::ONE;
+        assert!(
+            circuit.run(&[], &bad).is_err(),
+            "tampered input {at} passed"
+        );
+    }
+    // Another public input: Plonky3's transcript diverges and the layout is refused, or the
+    // circuit fails.
+    let mut other = public.clone();
+    other[0] += Val::ONE;
+    let accepted = batch_proof_values(&key, &shape, &layout, &proof, &other)
+        .is_ok_and(|v| circuit.run(&[], &v).is_ok());
+    assert!(!accepted, "another public input passed");
 }

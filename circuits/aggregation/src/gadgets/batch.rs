@@ -22,14 +22,15 @@ use alloc::vec::Vec;
 use p3_air::BaseAir;
 use p3_air::symbolic::AirLayout;
 use p3_batch_stark::{BatchProof, BatchShape};
-use p3_field::PrimeCharacteristicRing;
 use p3_field::coset::TwoAdicMultiplicativeCoset;
+use p3_field::{PrimeCharacteristicRing, TwoAdicField};
 use p3_lookup::logup::LogUpGadget;
 use p3_lookup::{Kind, Lookup};
 
 use super::challenger::{ChallengerWires, from_coefficients};
 use super::constraints::{Constraint, ConstraintPoint, fold_constraints, lookup_constraints};
 use super::hash::DigestWires;
+use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
 use super::stark::{Cap, ExtInput, Selectors, ext_input_values, recompose_quotient};
 use crate::circuit::{CircuitBuilder, Wire};
 use crate::config::{AggregationConfig, LOOKUP_POW_BITS};
@@ -87,6 +88,8 @@ pub struct BatchInnerShape {
     pub lookup_pow_bits: usize,
     /// The widest lookup message.
     pub max_message_width: usize,
+    /// Plonky3's description of the batch transcript.
+    pub batch_shape: BatchShape,
 }
 
 impl BatchInnerShape {
@@ -154,10 +157,11 @@ impl BatchInnerShape {
             preprocessed_commitment,
             lookup_pow_bits: LOOKUP_POW_BITS,
             max_message_width,
+            batch_shape,
         }
     }
 
-    fn has_lookups(&self) -> bool {
+    pub(crate) fn has_lookups(&self) -> bool {
         self.tables.iter().any(|t| !t.buses.is_empty())
     }
 }
@@ -491,4 +495,86 @@ pub fn verify_batch_ood(
     }
     builder.assert_zero(terminal_sum);
     zeta
+}
+
+/// A whole proof of an aggregation circuit as the verifier circuit's private inputs.
+#[derive(Clone, Debug)]
+pub struct BatchStarkWires {
+    /// What the out-of-domain check reads.
+    pub ood: BatchOodWires,
+    /// The opening argument.
+    pub pcs: PcsProofWires,
+}
+
+/// The full verifier of one proof of an aggregation circuit: the out-of-domain check, then the
+/// opening argument for the main traces, quotient chunks, preprocessed traces (against the
+/// verifying key's commitment) and permutation traces, in Plonky3's claim order. Private inputs
+/// are allocated in the order `inner::batch_proof_values` lays them out.
+pub fn verify_batch_stark(
+    builder: &mut CircuitBuilder,
+    shape: &BatchInnerShape,
+    layout: &PcsLayout,
+) -> BatchStarkWires {
+    let ood = BatchOodWires::allocate(builder, shape);
+    let pcs = PcsProofWires::allocate(builder, layout);
+    let mut challenger = ChallengerWires::new(builder);
+    let zeta = verify_batch_ood(builder, &mut challenger, shape, &ood);
+    let zeta_next: Vec<Wire> = shape
+        .tables
+        .iter()
+        .map(|t| {
+            let g = builder.constant_base(Val::two_adic_generator(t.degree_bits));
+            builder.mul(zeta, g)
+        })
+        .collect();
+    let at = |zeta_next: Wire, local: &[ExtInput], next: &[ExtInput]| {
+        let mut points = alloc::vec![(zeta, local.to_vec())];
+        if !next.is_empty() {
+            points.push((zeta_next, next.to_vec()));
+        }
+        points
+    };
+    let tables = || shape.tables.iter().zip(&ood.tables).zip(&zeta_next);
+    let mut claims = alloc::vec![
+        ClaimWires {
+            commitment: ood.main_commitment.clone(),
+            matrices: tables()
+                .map(|((_, w), &next)| at(next, &w.trace_local, &w.trace_next))
+                .collect(),
+        },
+        ClaimWires {
+            commitment: ood.quotient_commitment.clone(),
+            matrices: ood
+                .tables
+                .iter()
+                .flat_map(|w| w.quotient_chunks.iter())
+                .map(|chunk| alloc::vec![(zeta, chunk.to_vec())])
+                .collect(),
+        },
+    ];
+    if !shape.preprocessed_commitment.is_empty() {
+        let commitment = shape
+            .preprocessed_commitment
+            .iter()
+            .map(|d| core::array::from_fn(|k| builder.constant_base(d[k])))
+            .collect();
+        claims.push(ClaimWires {
+            commitment,
+            matrices: tables()
+                .filter(|((t, _), _)| t.preprocessed_width > 0)
+                .map(|((_, w), &next)| at(next, &w.preprocessed_local, &w.preprocessed_next))
+                .collect(),
+        });
+    }
+    if shape.has_lookups() {
+        claims.push(ClaimWires {
+            commitment: ood.permutation_commitment.clone(),
+            matrices: tables()
+                .filter(|((t, _), _)| !t.buses.is_empty())
+                .map(|((_, w), &next)| at(next, &w.permutation_local, &w.permutation_next))
+                .collect(),
+        });
+    }
+    verify_pcs(builder, &mut challenger, layout, &claims, &pcs);
+    BatchStarkWires { ood, pcs }
 }
