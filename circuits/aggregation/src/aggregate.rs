@@ -12,10 +12,14 @@ use hegemon_crypto::poseidon2::{Digest, compress, hash_elements};
 use hegemon_crypto::spec::domain::AGGREGATED_PUBLIC_VALUES;
 
 use crate::circuit::{Circuit, CircuitBuilder};
-use crate::field::Val;
+use crate::field::{Ext, Val};
+use crate::gadgets::batch::{BatchInnerShape, verify_batch_stark};
 use crate::gadgets::hash::{self, DigestWires};
 use crate::gadgets::pcs::PcsLayout;
 use crate::gadgets::stark::{InnerShape, verify_uni_stark};
+use crate::inner::{InnerError, batch_pcs_layout, batch_proof_values};
+use crate::proof::{CircuitKey, CircuitProof};
+use crate::tables::Table;
 
 /// The digest a leaf exposes for one proof's public values.
 pub fn leaf_digest(public: &[Val]) -> Digest {
@@ -43,4 +47,73 @@ pub fn pair_circuit(shape: &InnerShape, layout: &PcsLayout) -> Circuit {
         b.connect(lane, public);
     }
     b.build()
+}
+
+/// A 2-to-1 node of the aggregation tree (M3): a circuit verifying two proofs of one child
+/// circuit, each exposing a digest, and exposing `node_digest(level, left, right)`.
+#[derive(Clone, Debug)]
+pub struct NodeShape {
+    /// The child proofs' shape.
+    pub child: BatchInnerShape,
+    /// Their opening argument's layout.
+    pub layout: PcsLayout,
+    /// The node's height in the tree (0: over two leaves).
+    pub level: u32,
+}
+
+impl NodeShape {
+    /// The node at `level` over proofs made with `child` (which must expose a 12-element digest:
+    /// a leaf or a node).
+    pub fn new(child: &CircuitKey, level: u32) -> Self {
+        let shape = BatchInnerShape::new(child);
+        let layout = batch_pcs_layout(&shape);
+        Self {
+            child: shape,
+            layout,
+            level,
+        }
+    }
+
+    /// The node circuit.
+    pub fn circuit(&self, child: &CircuitKey) -> Circuit {
+        let public_table = child
+            .tables()
+            .iter()
+            .position(|t| matches!(t, Table::Public(_)))
+            .unwrap_or_else(|| unreachable!("a child exposing a digest has a public table"));
+        let mut b = CircuitBuilder::new();
+        let digests: Vec<DigestWires> = (0..2)
+            .map(|_| {
+                let proof = verify_batch_stark(&mut b, &self.child, &self.layout);
+                let public = &proof.ood.tables[public_table].public;
+                core::array::from_fn(|k| public[k])
+            })
+            .collect();
+        let root = hash::compress_level(&mut b, self.level, &digests[0], &digests[1]);
+        for lane in root {
+            let public = b.public_input();
+            b.connect(lane, public);
+        }
+        b.build()
+    }
+
+    /// The node's private inputs for two child proofs and the digests they expose.
+    pub fn private_inputs(
+        &self,
+        child: &CircuitKey,
+        left: (&CircuitProof, &Digest),
+        right: (&CircuitProof, &Digest),
+    ) -> Result<Vec<Ext>, InnerError> {
+        let mut values = Vec::new();
+        for (proof, digest) in [left, right] {
+            values.extend(batch_proof_values(
+                child,
+                &self.child,
+                &self.layout,
+                proof,
+                digest.elements(),
+            )?);
+        }
+        Ok(values)
+    }
 }
