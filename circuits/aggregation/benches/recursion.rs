@@ -1,9 +1,10 @@
 //! One recursion step: prove that a uni-STARK proof (a Fibonacci AIR in the aggregation
 //! configuration) verifies, with the verifier written as a circuit; with `--pair`, that two
 //! proofs verify and their public values hash to the exposed digest; with `--transaction`, the
-//! aggregation leaf over one real transaction proof (M2). Prints one JSON line.
+//! aggregation leaf over one real transaction proof (M2); with `--node`, the 2-to-1 node over two
+//! such leaves (M3). Prints one JSON line.
 //!
-//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction]`
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node]`
 
 use std::time::Instant;
 
@@ -26,6 +27,9 @@ fn main() {
         .unwrap_or(6);
     if args.iter().any(|a| a == "--transaction") {
         return transaction_leaf();
+    }
+    if args.iter().any(|a| a == "--node") {
+        return node_over_leaves();
     }
     let pair = args.iter().any(|a| a == "--pair");
     let seed = FIBONACCI_SEED.map(Val::from_u32);
@@ -127,6 +131,87 @@ fn transaction_leaf() {
             "inner": "transaction",
             "inner_proofs": 1,
             "inner_proof_bytes": proof.as_bytes().len(),
+            "circuit_slots": slots,
+            "circuit_alu_rows": alu,
+            "circuit_permutations": perms,
+            "log_heights": key.log_heights(),
+            "setup_ms": setup.as_secs_f64() * 1e3,
+            "witness_layout_ms": layout_time.as_secs_f64() * 1e3,
+            "prove_ms": prove.as_secs_f64() * 1e3,
+            "outer_proof_bytes": outer.to_bytes().len(),
+            "verify_ms": verify.as_secs_f64() * 1e3,
+            "conjectured_bits": key.security().conjectured_bits,
+            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    );
+}
+
+/// The 2-to-1 node over two transaction leaves: the leaves are proven first (not timed), then
+/// the node is laid out, proven and verified.
+fn node_over_leaves() {
+    use aggregation_circuit::aggregate::{NodeShape, node_digest};
+    use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
+    use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
+
+    let leaf = TransactionShape::new();
+    let leaf_key = CircuitKey::new(leaf.leaf_circuit());
+    let transfers = [
+        transfer_witness(),
+        transfer_witness_with(
+            hegemon_crypto::AssetId::NATIVE,
+            transaction_circuit::ValueBalance::ZERO,
+            [700, 300],
+            [800, 150],
+            50,
+        ),
+    ];
+    let leaves: Vec<_> = transfers
+        .iter()
+        .map(|witness| {
+            let (public, proof) = transaction_circuit::prove(witness).expect("proves");
+            let private = leaf.private_inputs(&proof, &public).expect("lays out");
+            let digest = leaf_public_inputs(&public);
+            let proof = leaf_key
+                .prove(digest.elements(), &private)
+                .expect("the leaf proves");
+            (proof, digest)
+        })
+        .collect();
+    let leaf_proof_bytes = leaves[0].0.to_bytes().len();
+
+    let start = Instant::now();
+    let node = NodeShape::new(&leaf_key, 0);
+    let circuit = node.circuit(&leaf_key);
+    let (slots, alu, perms) = (
+        circuit.num_wires(),
+        circuit.alu_ops().count(),
+        circuit.perm_ops().count(),
+    );
+    let key = CircuitKey::new(circuit);
+    let setup = start.elapsed();
+    let start = Instant::now();
+    let values = node
+        .private_inputs(
+            &leaf_key,
+            (&leaves[0].0, &leaves[0].1),
+            (&leaves[1].0, &leaves[1].1),
+        )
+        .expect("lays out");
+    let root = node_digest(0, &leaves[0].1, &leaves[1].1);
+    let layout_time = start.elapsed();
+    let start = Instant::now();
+    let outer = key.prove(root.elements(), &values).expect("proves");
+    let prove = start.elapsed();
+    let start = Instant::now();
+    key.verify(&outer, root.elements()).expect("verifies");
+    let verify = start.elapsed();
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "recursion_step",
+            "inner": "two transaction leaves",
+            "inner_proofs": 2,
+            "inner_proof_bytes": leaf_proof_bytes,
             "circuit_slots": slots,
             "circuit_alu_rows": alu,
             "circuit_permutations": perms,
