@@ -2,9 +2,10 @@
 //! configuration) verifies, with the verifier written as a circuit; with `--pair`, that two
 //! proofs verify and their public values hash to the exposed digest; with `--transaction`, the
 //! aggregation leaf over one real transaction proof (M2); with `--node`, the 2-to-1 node over two
-//! such leaves (M3). Prints one JSON line.
+//! such leaves (M3); with `--tree N`, the whole tree over `N` (a power of two) transfers (M4),
+//! with progress on stderr and per-level times. Prints one JSON line.
 //!
-//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node]`
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node | --tree N]`
 
 use std::time::Instant;
 
@@ -30,6 +31,14 @@ fn main() {
     }
     if args.iter().any(|a| a == "--node") {
         return node_over_leaves();
+    }
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--tree")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return tree(n);
     }
     let pair = args.iter().any(|a| a == "--pair");
     let seed = FIBONACCI_SEED.map(Val::from_u32);
@@ -222,6 +231,67 @@ fn node_over_leaves() {
             "outer_proof_bytes": outer.to_bytes().len(),
             "verify_ms": verify.as_secs_f64() * 1e3,
             "conjectured_bits": key.security().conjectured_bits,
+            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    );
+}
+
+/// The tree over `n` transfers: keys, then every leaf and node proof, then the root's check.
+fn tree(n: usize) {
+    use aggregation_circuit::tree::TreeKeys;
+    assert!(
+        n.is_power_of_two() && n >= 2,
+        "--tree takes a power of two ≥ 2"
+    );
+    let depth = n.trailing_zeros() as usize;
+    let base = [
+        transaction_circuit::testing::transfer_witness(),
+        transaction_circuit::testing::transfer_witness_with(
+            hegemon_crypto::AssetId::NATIVE,
+            transaction_circuit::ValueBalance::ZERO,
+            [700, 300],
+            [800, 150],
+            50,
+        ),
+    ];
+    eprintln!("proving {n} transfers");
+    let transfers: Vec<_> = (0..n)
+        .map(|i| transaction_circuit::prove(&base[i % 2]).expect("proves"))
+        .collect();
+    let publics: Vec<_> = transfers.iter().map(|(p, _)| p.clone()).collect();
+    let start = Instant::now();
+    let keys = TreeKeys::new(depth);
+    let setup = start.elapsed();
+    eprintln!("keys for {depth} levels in {setup:?}");
+    let start = Instant::now();
+    let mut level_ms = vec![0.0f64; depth + 1];
+    let mut last = Instant::now();
+    let (root, _) = keys
+        .prove(&transfers, |level, done, total| {
+            level_ms[level] += last.elapsed().as_secs_f64() * 1e3;
+            last = Instant::now();
+            eprintln!(
+                "level {level}: {done}/{total} ({:.1} s so far)",
+                start.elapsed().as_secs_f64()
+            );
+        })
+        .expect("the tree proves");
+    let prove = start.elapsed();
+    let start = Instant::now();
+    keys.verify(&root, &publics).expect("the root verifies");
+    let verify = start.elapsed();
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "aggregation_tree",
+            "transfers": n,
+            "depth": depth,
+            "setup_ms": setup.as_secs_f64() * 1e3,
+            "prove_ms": prove.as_secs_f64() * 1e3,
+            "prove_ms_per_level": level_ms,
+            "root_log_heights": keys.root_key().log_heights(),
+            "root_proof_bytes": root.to_bytes().len(),
+            "verify_ms": verify.as_secs_f64() * 1e3,
             "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
         })
     );

@@ -24,6 +24,7 @@ pub mod leaf;
 pub mod proof;
 pub mod security;
 pub mod tables;
+pub mod tree;
 
 pub use circuit::{Circuit, CircuitBuilder, RunError, Wire, Witness};
 pub use proof::{CircuitKey, CircuitProof, DecodeError, ProveError, VerifyError};

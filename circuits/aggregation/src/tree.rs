@@ -1,0 +1,175 @@
+//! The aggregation tree (M4): one proof binding the ordered public inputs of `2^depth`
+//! transaction proofs.
+//!
+//! Level by level: every transfer's proof is verified by a leaf (exposing the digest of its
+//! public inputs), and every node at height `h` verifies two proofs of the level below and
+//! exposes `compress(h, left, right)`. Each level has its own circuit, fixed by the level below
+//! (its key is the children's verifying key), so [`TreeKeys`] builds them once for a depth. The
+//! root digest is the Merkle root over the leaf digests in order, which any verifier recomputes
+//! from the transfers' public inputs ([`root_digest`]).
+
+use alloc::vec::Vec;
+
+use hegemon_crypto::poseidon2::Digest;
+use transaction_circuit::{TransactionProof, TransactionPublicInputs};
+
+use crate::aggregate::{NodeShape, node_digest};
+use crate::inner::InnerError;
+use crate::leaf::{TransactionShape, leaf_public_inputs};
+use crate::proof::{CircuitKey, CircuitProof, ProveError, VerifyError};
+
+/// Why a tree could not be proven.
+#[derive(Debug, thiserror::Error)]
+pub enum TreeError {
+    /// The tree covers exactly `2^depth` transfers.
+    #[error("a tree of depth {depth} covers {expected} transfers, {got} were given")]
+    Count {
+        /// The tree's depth.
+        depth: usize,
+        /// `2^depth`.
+        expected: usize,
+        /// What was given.
+        got: usize,
+    },
+    /// A transaction proof does not verify (it is refused before any proving).
+    #[error("transfer {index}: {source}")]
+    Transfer {
+        /// Its position.
+        index: usize,
+        /// Why.
+        source: InnerError,
+    },
+    /// An inner proof could not be laid out (a bug once its transfer was accepted).
+    #[error("level {level}: {source}")]
+    Layout {
+        /// The level.
+        level: usize,
+        /// Why.
+        source: InnerError,
+    },
+    /// Proving failed.
+    #[error(transparent)]
+    Prove(#[from] ProveError),
+}
+
+/// The keys of a tree of one depth: the leaf's and one per node level.
+pub struct TreeKeys {
+    leaf: TransactionShape,
+    leaf_key: CircuitKey,
+    levels: Vec<(NodeShape, CircuitKey)>,
+}
+
+impl TreeKeys {
+    /// Builds the circuits and keys of a tree over `2^depth` transfers (each level's circuit
+    /// depends on the key of the level below, so this takes a while: seconds per level).
+    pub fn new(depth: usize) -> Self {
+        let leaf = TransactionShape::new();
+        let leaf_key = CircuitKey::new(leaf.leaf_circuit());
+        let mut levels: Vec<(NodeShape, CircuitKey)> = Vec::with_capacity(depth);
+        for level in 0..depth {
+            let child = levels.last().map_or(&leaf_key, |(_, key)| key);
+            let shape = NodeShape::new(child, level as u32);
+            let key = CircuitKey::new(shape.circuit(child));
+            levels.push((shape, key));
+        }
+        Self {
+            leaf,
+            leaf_key,
+            levels,
+        }
+    }
+
+    /// The tree's depth.
+    pub fn depth(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// The key the root proof verifies under.
+    pub fn root_key(&self) -> &CircuitKey {
+        self.levels.last().map_or(&self.leaf_key, |(_, key)| key)
+    }
+
+    /// Proves the tree over `transfers` in order; `progress(level, done, total)` is called after
+    /// every proof (level 0 is the leaves). Returns the root proof and its digest.
+    pub fn prove(
+        &self,
+        transfers: &[(TransactionPublicInputs, TransactionProof)],
+        mut progress: impl FnMut(usize, usize, usize),
+    ) -> Result<(CircuitProof, Digest), TreeError> {
+        let expected = 1usize << self.depth();
+        if transfers.len() != expected {
+            return Err(TreeError::Count {
+                depth: self.depth(),
+                expected,
+                got: transfers.len(),
+            });
+        }
+        // Lay every transfer out first: a bad proof is refused before hours of proving.
+        let leaf_inputs = transfers
+            .iter()
+            .enumerate()
+            .map(|(index, (public, proof))| {
+                self.leaf
+                    .private_inputs(proof, public)
+                    .map_err(|source| TreeError::Transfer { index, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut proofs: Vec<(CircuitProof, Digest)> = Vec::with_capacity(expected);
+        for (i, ((public, _), private)) in transfers.iter().zip(leaf_inputs).enumerate() {
+            let digest = leaf_public_inputs(public);
+            proofs.push((self.leaf_key.prove(digest.elements(), &private)?, digest));
+            progress(0, i + 1, expected);
+        }
+        let mut child = &self.leaf_key;
+        for (level, (shape, key)) in self.levels.iter().enumerate() {
+            let total = proofs.len() / 2;
+            let mut next = Vec::with_capacity(total);
+            for (i, pair) in proofs.chunks_exact(2).enumerate() {
+                let (left, right) = (&pair[0], &pair[1]);
+                let private = shape
+                    .private_inputs(child, (&left.0, &left.1), (&right.0, &right.1))
+                    .map_err(|source| TreeError::Layout { level, source })?;
+                let digest = node_digest(level as u32, &left.1, &right.1);
+                next.push((key.prove(digest.elements(), &private)?, digest));
+                progress(level + 1, i + 1, total);
+            }
+            proofs = next;
+            child = key;
+        }
+        let Some(root) = proofs.pop() else {
+            unreachable!("2^depth proofs reduce to one")
+        };
+        Ok(root)
+    }
+
+    /// Verifies a root proof against the ordered public inputs it must bind.
+    pub fn verify(
+        &self,
+        proof: &CircuitProof,
+        publics: &[TransactionPublicInputs],
+    ) -> Result<(), VerifyError> {
+        if publics.len() != 1 << self.depth() {
+            return Err(VerifyError::PublicCount {
+                expected: 1 << self.depth(),
+                got: publics.len(),
+            });
+        }
+        self.root_key()
+            .verify(proof, root_digest(publics).elements())
+    }
+}
+
+/// The digest a tree's root exposes for transfers with these public inputs, in order (a
+/// power-of-two count).
+pub fn root_digest(publics: &[TransactionPublicInputs]) -> Digest {
+    let mut level: Vec<Digest> = publics.iter().map(leaf_public_inputs).collect();
+    let mut height = 0u32;
+    while level.len() > 1 {
+        level = level
+            .chunks_exact(2)
+            .map(|pair| node_digest(height, &pair[0], &pair[1]))
+            .collect();
+        height += 1;
+    }
+    level[0]
+}
