@@ -11,11 +11,12 @@ use std::time::Instant;
 
 use aggregation_circuit::aggregate::{leaf_digest, node_digest, pair_circuit};
 use aggregation_circuit::config::CAP_HEIGHT;
+use aggregation_circuit::field::Ext;
 use aggregation_circuit::field::Val;
 use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
 use aggregation_circuit::gadgets::stark::{InnerShape, verify_uni_stark};
 use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
-use aggregation_circuit::{CircuitBuilder, CircuitKey};
+use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey};
 use p3_field::PrimeCharacteristicRing;
 
 fn main() {
@@ -46,17 +47,56 @@ fn main() {
         .map(|start| fibonacci_proof(log_rows, CAP_HEIGHT, start))
         .collect();
     let inner_bytes = postcard::to_allocvec(&inner[0].0).map_or(0, |b| b.len());
-
-    let start = Instant::now();
     let shape = InnerShape::new(&Fibonacci, log_rows, &seed, CAP_HEIGHT);
     let layout = pcs_layout(&shape);
-    let circuit = if pair {
-        pair_circuit(&shape, &layout)
-    } else {
-        let mut b = CircuitBuilder::new();
-        verify_uni_stark(&mut b, &shape, &layout);
-        b.build()
+    let circuit = || {
+        if pair {
+            pair_circuit(&shape, &layout)
+        } else {
+            let mut b = CircuitBuilder::new();
+            verify_uni_stark(&mut b, &shape, &layout);
+            b.build()
+        }
     };
+    let inputs = || {
+        let mut values = Vec::new();
+        for (proof, public) in &inner {
+            values
+                .extend(uni_stark_values(&shape, &layout, &seed, proof, public).expect("lays out"));
+        }
+        let exposed: Vec<Val> = if pair {
+            node_digest(0, &leaf_digest(&inner[0].1), &leaf_digest(&inner[1].1))
+                .elements()
+                .to_vec()
+        } else {
+            Vec::new()
+        };
+        (exposed, values)
+    };
+    let inner = Inner {
+        name: "fibonacci",
+        proofs: inner.len(),
+        proof_bytes: inner_bytes,
+    };
+    measure(inner, circuit, inputs);
+}
+
+/// What a recursion step verifies.
+struct Inner {
+    name: &'static str,
+    proofs: usize,
+    proof_bytes: usize,
+}
+
+/// Builds the circuit and its key (timed as setup), lays the inner proofs out (timed), proves
+/// and verifies the step, and prints one JSON line.
+fn measure(
+    inner: Inner,
+    circuit: impl FnOnce() -> Circuit,
+    inputs: impl FnOnce() -> (Vec<Val>, Vec<Ext>),
+) {
+    let start = Instant::now();
+    let circuit = circuit();
     let (slots, alu, perms) = (
         circuit.num_wires(),
         circuit.alu_ops().count(),
@@ -64,19 +104,8 @@ fn main() {
     );
     let key = CircuitKey::new(circuit);
     let setup = start.elapsed();
-
     let start = Instant::now();
-    let mut values = Vec::new();
-    for (proof, public) in &inner {
-        values.extend(uni_stark_values(&shape, &layout, &seed, proof, public).expect("lays out"));
-    }
-    let exposed: Vec<Val> = if pair {
-        node_digest(0, &leaf_digest(&inner[0].1), &leaf_digest(&inner[1].1))
-            .elements()
-            .to_vec()
-    } else {
-        Vec::new()
-    };
+    let (exposed, values) = inputs();
     let layout_time = start.elapsed();
     let start = Instant::now();
     let outer = key.prove(&exposed, &values).expect("proves");
@@ -88,10 +117,9 @@ fn main() {
         "{}",
         serde_json::json!({
             "bench": "recursion_step",
-            "inner": "fibonacci",
-            "inner_proofs": inner.len(),
-            "inner_log_rows": log_rows,
-            "inner_proof_bytes": inner_bytes,
+            "inner": inner.name,
+            "inner_proofs": inner.proofs,
+            "inner_proof_bytes": inner.proof_bytes,
             "circuit_slots": slots,
             "circuit_alu_rows": alu,
             "circuit_permutations": perms,
@@ -107,74 +135,48 @@ fn main() {
     );
 }
 
-/// The leaf over one real transaction proof: lay out, prove, verify.
-fn transaction_leaf() {
-    use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
-    let (public, proof) =
-        transaction_circuit::prove(&transaction_circuit::testing::transfer_witness())
-            .expect("the fixture transfer proves");
-    let start = Instant::now();
-    let shape = TransactionShape::new();
-    let circuit = shape.leaf_circuit();
-    let (slots, alu, perms) = (
-        circuit.num_wires(),
-        circuit.alu_ops().count(),
-        circuit.perm_ops().count(),
-    );
-    let key = CircuitKey::new(circuit);
-    let setup = start.elapsed();
-    let start = Instant::now();
-    let values = shape.private_inputs(&proof, &public).expect("lays out");
-    let exposed = leaf_public_inputs(&public);
-    let layout_time = start.elapsed();
-    let start = Instant::now();
-    let outer = key.prove(exposed.elements(), &values).expect("proves");
-    let prove = start.elapsed();
-    let start = Instant::now();
-    key.verify(&outer, exposed.elements()).expect("verifies");
-    let verify = start.elapsed();
-    println!(
-        "{}",
-        serde_json::json!({
-            "bench": "recursion_step",
-            "inner": "transaction",
-            "inner_proofs": 1,
-            "inner_proof_bytes": proof.as_bytes().len(),
-            "circuit_slots": slots,
-            "circuit_alu_rows": alu,
-            "circuit_permutations": perms,
-            "log_heights": key.log_heights(),
-            "setup_ms": setup.as_secs_f64() * 1e3,
-            "witness_layout_ms": layout_time.as_secs_f64() * 1e3,
-            "prove_ms": prove.as_secs_f64() * 1e3,
-            "outer_proof_bytes": outer.to_bytes().len(),
-            "verify_ms": verify.as_secs_f64() * 1e3,
-            "conjectured_bits": key.security().conjectured_bits,
-            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
-        })
-    );
-}
-
-/// The 2-to-1 node over two transaction leaves: the leaves are proven first (not timed), then
-/// the node is laid out, proven and verified.
-fn node_over_leaves() {
-    use aggregation_circuit::aggregate::{NodeShape, node_digest};
-    use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
-    use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
-
-    let leaf = TransactionShape::new();
-    let leaf_key = CircuitKey::new(leaf.leaf_circuit());
-    let transfers = [
-        transfer_witness(),
-        transfer_witness_with(
+/// Two transfers with different public inputs.
+fn two_transfers() -> [transaction_circuit::TransactionWitness; 2] {
+    [
+        transaction_circuit::testing::transfer_witness(),
+        transaction_circuit::testing::transfer_witness_with(
             hegemon_crypto::AssetId::NATIVE,
             transaction_circuit::ValueBalance::ZERO,
             [700, 300],
             [800, 150],
             50,
         ),
-    ];
-    let leaves: Vec<_> = transfers
+    ]
+}
+
+/// The leaf over one real transaction proof.
+fn transaction_leaf() {
+    use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
+    let (public, proof) = transaction_circuit::prove(&two_transfers()[0]).expect("proves");
+    let shape = TransactionShape::new();
+    let inner = Inner {
+        name: "transaction",
+        proofs: 1,
+        proof_bytes: proof.as_bytes().len(),
+    };
+    measure(
+        inner,
+        || shape.leaf_circuit(),
+        || {
+            let values = shape.private_inputs(&proof, &public).expect("lays out");
+            (leaf_public_inputs(&public).elements().to_vec(), values)
+        },
+    );
+}
+
+/// The 2-to-1 node over two transaction leaves (the leaves are proven first, not timed).
+fn node_over_leaves() {
+    use aggregation_circuit::aggregate::{NodeShape, node_digest};
+    use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
+
+    let leaf = TransactionShape::new();
+    let leaf_key = CircuitKey::new(leaf.leaf_circuit());
+    let leaves: Vec<_> = two_transfers()
         .iter()
         .map(|witness| {
             let (public, proof) = transaction_circuit::prove(witness).expect("proves");
@@ -186,53 +188,26 @@ fn node_over_leaves() {
             (proof, digest)
         })
         .collect();
-    let leaf_proof_bytes = leaves[0].0.to_bytes().len();
-
-    let start = Instant::now();
     let node = NodeShape::new(&leaf_key, 0);
-    let circuit = node.circuit(&leaf_key);
-    let (slots, alu, perms) = (
-        circuit.num_wires(),
-        circuit.alu_ops().count(),
-        circuit.perm_ops().count(),
-    );
-    let key = CircuitKey::new(circuit);
-    let setup = start.elapsed();
-    let start = Instant::now();
-    let values = node
-        .private_inputs(
-            &leaf_key,
-            (&leaves[0].0, &leaves[0].1),
-            (&leaves[1].0, &leaves[1].1),
-        )
-        .expect("lays out");
-    let root = node_digest(0, &leaves[0].1, &leaves[1].1);
-    let layout_time = start.elapsed();
-    let start = Instant::now();
-    let outer = key.prove(root.elements(), &values).expect("proves");
-    let prove = start.elapsed();
-    let start = Instant::now();
-    key.verify(&outer, root.elements()).expect("verifies");
-    let verify = start.elapsed();
-    println!(
-        "{}",
-        serde_json::json!({
-            "bench": "recursion_step",
-            "inner": "two transaction leaves",
-            "inner_proofs": 2,
-            "inner_proof_bytes": leaf_proof_bytes,
-            "circuit_slots": slots,
-            "circuit_alu_rows": alu,
-            "circuit_permutations": perms,
-            "log_heights": key.log_heights(),
-            "setup_ms": setup.as_secs_f64() * 1e3,
-            "witness_layout_ms": layout_time.as_secs_f64() * 1e3,
-            "prove_ms": prove.as_secs_f64() * 1e3,
-            "outer_proof_bytes": outer.to_bytes().len(),
-            "verify_ms": verify.as_secs_f64() * 1e3,
-            "conjectured_bits": key.security().conjectured_bits,
-            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
-        })
+    let inner = Inner {
+        name: "two transaction leaves",
+        proofs: 2,
+        proof_bytes: leaves[0].0.to_bytes().len(),
+    };
+    measure(
+        inner,
+        || node.circuit(&leaf_key),
+        || {
+            let values = node
+                .private_inputs(
+                    &leaf_key,
+                    (&leaves[0].0, &leaves[0].1),
+                    (&leaves[1].0, &leaves[1].1),
+                )
+                .expect("lays out");
+            let root = node_digest(0, &leaves[0].1, &leaves[1].1);
+            (root.elements().to_vec(), values)
+        },
     );
 }
 
@@ -244,16 +219,7 @@ fn tree(n: usize) {
         "--tree takes a power of two ≥ 2"
     );
     let depth = n.trailing_zeros() as usize;
-    let base = [
-        transaction_circuit::testing::transfer_witness(),
-        transaction_circuit::testing::transfer_witness_with(
-            hegemon_crypto::AssetId::NATIVE,
-            transaction_circuit::ValueBalance::ZERO,
-            [700, 300],
-            [800, 150],
-            50,
-        ),
-    ];
+    let base = two_transfers();
     eprintln!("proving {n} transfers");
     let transfers: Vec<_> = (0..n)
         .map(|i| transaction_circuit::prove(&base[i % 2]).expect("proves"))

@@ -3,11 +3,14 @@
 //! and `ζ`) or some table's constraint identity fails.
 
 use aggregation_circuit::field::{Ext, Val};
+use aggregation_circuit::gadgets::batch::verify_batch_stark;
 use aggregation_circuit::gadgets::batch::{
     BatchInnerShape, BatchOodWires, batch_ood_values, verify_batch_ood,
 };
 use aggregation_circuit::gadgets::challenger::ChallengerWires;
-use aggregation_circuit::{CircuitBuilder, CircuitKey, CircuitProof, Wire};
+use aggregation_circuit::gadgets::pcs::PcsLayout;
+use aggregation_circuit::inner::{batch_pcs_layout, batch_proof_values};
+use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey, CircuitProof, Wire};
 use p3_field::PrimeCharacteristicRing;
 
 /// `x · x + x`, a permutation of `(y, x, …)` whose first output is public.
@@ -31,7 +34,7 @@ fn small_proof() -> (CircuitKey, CircuitProof, Vec<Val>) {
     (key, proof, public)
 }
 
-fn ood_circuit(shape: &BatchInnerShape) -> aggregation_circuit::Circuit {
+fn ood_circuit(shape: &BatchInnerShape) -> Circuit {
     let mut b = CircuitBuilder::new();
     let wires = BatchOodWires::allocate(&mut b, shape);
     let mut challenger = ChallengerWires::new(&mut b);
@@ -99,9 +102,7 @@ fn the_batch_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_
 #[test]
 fn a_verifier_circuit_proof_is_verified_in_circuit() {
     use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
-    use aggregation_circuit::gadgets::batch::verify_batch_stark;
     use aggregation_circuit::gadgets::stark::{InnerShape, verify_uni_stark};
-    use aggregation_circuit::inner::{batch_pcs_layout, batch_proof_values};
     use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
 
     let seed = FIBONACCI_SEED.map(Val::from_u32);
@@ -134,48 +135,23 @@ fn a_verifier_circuit_proof_is_verified_in_circuit() {
     bad[0] += Ext::ONE;
     assert!(circuit.run(&[], &bad).is_err());
 
-    let layout = batch_pcs_layout(&shape);
-    let mut b = CircuitBuilder::new();
-    verify_batch_stark(&mut b, &shape, &layout);
-    let circuit = b.build();
-    let values = batch_proof_values(&key, &shape, &layout, &proof, &[]).expect("lays out");
-    circuit
-        .run(&[], &values)
-        .expect("the verifier circuit accepts the recursion-step proof");
-    println!(
-        "batch verifier circuit over a recursion-step proof: {} slots, {} ALU rows, {} permutations, {} private inputs",
-        circuit.num_wires(),
-        circuit.alu_ops().count(),
-        circuit.perm_ops().count(),
-        values.len()
-    );
-    let mut at = 3usize;
-    for _ in 0..16 {
-        at = (at * 1_103_515_245 + 12_345) % values.len();
-        let mut bad = values.clone();
-        bad[at] += Ext::ONE;
-        assert!(
-            circuit.run(&[], &bad).is_err(),
-            "tampered input {at} passed"
-        );
-    }
+    whole_proof(&key, &proof, &[], 16);
 }
 
-/// M3b: a whole proof of an aggregation circuit verified in-circuit (transcript, constraints and
-/// LogUp at `ζ`, mixed-height opening argument against the verifying key's preprocessed
-/// commitment), and tampering anywhere refused.
-#[test]
-fn a_whole_aggregation_proof_is_verified_in_circuit() {
-    use aggregation_circuit::gadgets::batch::verify_batch_stark;
-    use aggregation_circuit::inner::{batch_pcs_layout, batch_proof_values};
-
-    let (key, proof, public) = small_proof();
-    let shape = BatchInnerShape::new(&key);
+/// The whole verifier circuit for proofs made with `key` accepts `proof`, and refuses
+/// `tampered` random private inputs changed.
+fn whole_proof(
+    key: &CircuitKey,
+    proof: &CircuitProof,
+    public: &[Val],
+    tampered: usize,
+) -> (BatchInnerShape, PcsLayout, Circuit) {
+    let shape = BatchInnerShape::new(key);
     let layout = batch_pcs_layout(&shape);
     let mut b = CircuitBuilder::new();
     verify_batch_stark(&mut b, &shape, &layout);
     let circuit = b.build();
-    let values = batch_proof_values(&key, &shape, &layout, &proof, &public).expect("lays out");
+    let values = batch_proof_values(key, &shape, &layout, proof, public).expect("lays out");
     circuit
         .run(&[], &values)
         .expect("the verifier circuit accepts the proof");
@@ -188,7 +164,7 @@ fn a_whole_aggregation_proof_is_verified_in_circuit() {
         values.len()
     );
     let mut at = 1usize;
-    for _ in 0..32 {
+    for _ in 0..tampered {
         at = (at * 1_103_515_245 + 12_345) % values.len();
         let mut bad = values.clone();
         bad[at] += Ext::ONE;
@@ -197,6 +173,16 @@ fn a_whole_aggregation_proof_is_verified_in_circuit() {
             "tampered input {at} passed"
         );
     }
+    (shape, layout, circuit)
+}
+
+/// M3b: a whole proof of an aggregation circuit verified in-circuit (transcript, constraints and
+/// LogUp at `ζ`, mixed-height opening argument against the verifying key's preprocessed
+/// commitment), and tampering anywhere refused.
+#[test]
+fn a_whole_aggregation_proof_is_verified_in_circuit() {
+    let (key, proof, public) = small_proof();
+    let (shape, layout, circuit) = whole_proof(&key, &proof, &public, 32);
     // Another public input: Plonky3's transcript diverges and the layout is refused, or the
     // circuit fails.
     let mut other = public.clone();
