@@ -69,3 +69,19 @@ pub fn fibonacci_proof(
         .unwrap_or_else(|e| unreachable!("a valid Fibonacci trace proves: {e:?}"));
     (proof, public)
 }
+
+/// A circuit with a row in every table: `y = x · x + x`, a permutation of `(y, x, x, …)` whose
+/// first output is the public input. Returns it with its public and private inputs for `x = 3`.
+pub fn every_table_circuit() -> (crate::Circuit, Vec<Val>, Vec<crate::field::Ext>) {
+    let mut b = crate::CircuitBuilder::new();
+    let x = b.private_input();
+    let y = b.mul_add(x, x, x);
+    let lanes: [crate::Wire; 24] = core::array::from_fn(|i| if i == 0 { y } else { x });
+    let out = b.permute(lanes);
+    let public = b.public_input();
+    b.connect(out[0], public);
+    let x = Val::from_u32(3);
+    let mut state: [Val; 24] = core::array::from_fn(|i| if i == 0 { x * x + x } else { x });
+    crate::field::permute(&mut state);
+    (b.build(), alloc::vec![state[0]], alloc::vec![x.into()])
+}

@@ -10,24 +10,12 @@ use aggregation_circuit::gadgets::batch::{
 use aggregation_circuit::gadgets::challenger::ChallengerWires;
 use aggregation_circuit::gadgets::pcs::PcsLayout;
 use aggregation_circuit::inner::{batch_pcs_layout, batch_proof_values};
-use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey, CircuitProof, Wire};
+use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey, CircuitProof};
 use p3_field::PrimeCharacteristicRing;
 
-/// `x · x + x`, a permutation of `(y, x, …)` whose first output is public.
+/// A proof of a circuit with a row in every table.
 fn small_proof() -> (CircuitKey, CircuitProof, Vec<Val>) {
-    let mut b = CircuitBuilder::new();
-    let x = b.private_input();
-    let y = b.mul_add(x, x, x);
-    let lanes: [Wire; 24] = core::array::from_fn(|i| if i == 0 { y } else { x });
-    let out = b.permute(lanes);
-    let public = b.public_input();
-    b.connect(out[0], public);
-    let circuit = b.build();
-    let x = Val::from_u32(3);
-    let mut state: [Val; 24] = core::array::from_fn(|i| if i == 0 { x * x + x } else { x });
-    aggregation_circuit::field::permute(&mut state);
-    let public = vec![state[0]];
-    let private = [Ext::from(x)];
+    let (circuit, public, private) = aggregation_circuit::fixtures::every_table_circuit();
     let key = CircuitKey::new(circuit);
     let proof = key.prove(&public, &private).expect("proves");
     key.verify(&proof, &public).expect("verifies");

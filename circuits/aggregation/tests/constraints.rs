@@ -121,15 +121,7 @@ fn the_aggregation_tables_and_their_lookups_fold_like_the_native_verifier() {
     use p3_lookup::LookupProtocol;
     use p3_lookup::logup::LogUpGadget;
 
-    // A circuit that uses every table: ALU rows, a permutation, a public input.
-    let mut b = CircuitBuilder::new();
-    let x = b.private_input();
-    let y = b.mul_add(x, x, x);
-    let lanes: [Wire; 24] = core::array::from_fn(|i| if i == 0 { y } else { x });
-    let out = b.permute(lanes);
-    let public = b.public_input();
-    b.connect(out[0], public);
-    let key = CircuitKey::new(b.build());
+    let key = CircuitKey::new(aggregation_circuit::fixtures::every_table_circuit().0);
 
     let mut rng = StdRng::seed_from_u64(9);
     for (table, lookups) in key.tables().iter().zip(key.lookups()) {
