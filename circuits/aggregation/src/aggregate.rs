@@ -31,6 +31,14 @@ pub fn node_digest(level: u32, left: &Digest, right: &Digest) -> Digest {
     compress(level, left, right)
 }
 
+/// Makes `digest` the circuit's 12 public inputs: what every aggregation circuit exposes.
+pub(crate) fn expose(builder: &mut CircuitBuilder, digest: &DigestWires) {
+    for &lane in digest {
+        let public = builder.public_input();
+        builder.connect(lane, public);
+    }
+}
+
 /// A circuit verifying two proofs of one shape and exposing
 /// `node_digest(0, leaf_digest(first), leaf_digest(second))` as its 12 public inputs.
 pub fn pair_circuit(shape: &InnerShape, layout: &PcsLayout) -> Circuit {
@@ -42,10 +50,7 @@ pub fn pair_circuit(shape: &InnerShape, layout: &PcsLayout) -> Circuit {
         })
         .collect();
     let root = hash::compress_level(&mut b, 0, &digests[0], &digests[1]);
-    for lane in root {
-        let public = b.public_input();
-        b.connect(lane, public);
-    }
+    expose(&mut b, &root);
     b.build()
 }
 
@@ -90,10 +95,7 @@ impl NodeShape {
             })
             .collect();
         let root = hash::compress_level(&mut b, self.level, &digests[0], &digests[1]);
-        for lane in root {
-            let public = b.public_input();
-            b.connect(lane, public);
-        }
+        expose(&mut b, &root);
         b.build()
     }
 

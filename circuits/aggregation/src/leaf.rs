@@ -17,7 +17,7 @@ use transaction_circuit::config::{
 use transaction_circuit::proof::EXPECTED_DEGREE_BITS;
 use transaction_circuit::{TransactionAir, TransactionProof, TransactionPublicInputs};
 
-use crate::aggregate::leaf_digest;
+use crate::aggregate::{expose, leaf_digest};
 use crate::circuit::{Circuit, CircuitBuilder};
 use crate::field::Ext;
 use crate::gadgets::hash;
@@ -93,10 +93,7 @@ impl TransactionShape {
         let mut b = CircuitBuilder::new();
         let proof = verify_uni_stark(&mut b, &self.stark, &self.layout);
         let digest = hash::hash_elements(&mut b, AGGREGATED_PUBLIC_VALUES, &proof.ood.public);
-        for lane in digest {
-            let public = b.public_input();
-            b.connect(lane, public);
-        }
+        expose(&mut b, &digest);
         b.build()
     }
 }
