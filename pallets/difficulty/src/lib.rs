@@ -4,8 +4,14 @@
 //!
 //! The proof-of-work difficulty the next block's seal must meet, retargeted every block toward
 //! [`Config::TargetBlockTime`]: over the last `Window` block intervals, the new difficulty is
-//! `old · target · intervals / actual`, clamped to a factor of [`Config::MaxAdjustment`] per
-//! block and never below [`Config::MinDifficulty`]. Difficulty `d` means a seal hash `h`
+//! `work · target / timespan`, where `work` is the sum of the difficulties those blocks were
+//! mined at (their expected hashes). That is the hash rate the window measured, times the
+//! target. It is clamped to a factor of [`Config::MaxAdjustment`] per block and never below
+//! [`Config::MinDifficulty`].
+//!
+//! The estimate does not compound: scaling the *current* difficulty by the window's
+//! average-time ratio every block integrates the same error `Window` times and oscillates
+//! between millisecond and minute blocks. Difficulty `d` means a seal hash `h`
 //! (as a 256-bit big-endian integer) is valid when `h · d ≤ 2^256 − 1`, i.e. `d` hashes per
 //! block on average.
 //!
@@ -31,19 +37,17 @@ pub fn meets_difficulty(seal_hash: &[u8; 32], difficulty: U256) -> bool {
         .is_some()
 }
 
-/// The retarget rule: `old · target · intervals / actual`, clamped to `[old / max, old · max]`
-/// and at least `min`.
+/// The retarget rule: `work · target / timespan` (the window's hash rate times the target),
+/// clamped to `[old / max, old · max]` and at least `min`.
 pub fn retarget(
     old: U256,
+    work: U256,
     target_ms: u64,
-    intervals: u64,
-    actual_ms: u64,
+    timespan_ms: u64,
     max: u64,
     min: U256,
 ) -> U256 {
-    let expected = U256::from(target_ms).saturating_mul(U256::from(intervals));
-    let actual = U256::from(actual_ms.max(1));
-    let proposed = old.saturating_mul(expected) / actual;
+    let proposed = work.saturating_mul(U256::from(target_ms)) / U256::from(timespan_ms.max(1));
     let max = U256::from(max.max(1));
     let (lo, hi) = (old / max, old.saturating_mul(max));
     proposed.clamp(lo, hi).max(min)
@@ -81,10 +85,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type Difficulty<T: Config> = StorageValue<_, U256, ValueQuery>;
 
-    /// Timestamps of the most recent blocks (oldest first), at most `Window + 1`.
+    /// The most recent blocks (oldest first), at most `Window + 1`: each one's timestamp and
+    /// the difficulty it was mined at.
     #[pallet::storage]
-    pub type RecentTimestamps<T: Config> =
-        StorageValue<_, BoundedVec<u64, ConstU32<1024>>, ValueQuery>;
+    pub type RecentBlocks<T: Config> =
+        StorageValue<_, BoundedVec<(u64, U256), ConstU32<1024>>, ValueQuery>;
 
     /// Genesis difficulty.
     #[pallet::genesis_config]
@@ -110,26 +115,31 @@ pub mod pallet {
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
         fn on_finalize(_n: BlockNumberFor<T>) {
             let now: u64 = pallet_timestamp::Now::<T>::get().saturated_into();
+            let old = Difficulty::<T>::get();
             let window = T::Window::get().min(1023) as usize;
-            let mut times = RecentTimestamps::<T>::get();
-            if times.len() > window {
-                times.remove(0);
+            let mut blocks = RecentBlocks::<T>::get();
+            if blocks.len() > window {
+                blocks.remove(0);
             }
-            let _ = times.try_push(now);
-            if let (Some(first), Some(last)) = (times.first(), times.last())
-                && times.len() >= 2
+            let _ = blocks.try_push((now, old));
+            if let (Some((first, _)), Some((last, _))) = (blocks.first(), blocks.last())
+                && blocks.len() >= 2
             {
+                // The first entry only opens the timespan; its own mining time is outside it.
+                let work = blocks[1..]
+                    .iter()
+                    .fold(U256::zero(), |sum, (_, d)| sum.saturating_add(*d));
                 let new = retarget(
-                    Difficulty::<T>::get(),
+                    old,
+                    work,
                     T::TargetBlockTime::get(),
-                    (times.len() - 1) as u64,
                     last.saturating_sub(*first),
                     T::MaxAdjustment::get(),
                     U256::from(T::MinDifficulty::get()),
                 );
                 Difficulty::<T>::put(new);
             }
-            RecentTimestamps::<T>::put(times);
+            RecentBlocks::<T>::put(blocks);
         }
 
         fn integrity_test() {

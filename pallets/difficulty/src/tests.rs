@@ -1,8 +1,8 @@
-//! Retargeting up, down, clamped and floored; the seal check.
+//! Retargeting up, down, clamped and floored; settling without overshoot; the seal check.
 
 use frame_support::{
     derive_impl,
-    traits::{ConstU32, ConstU64, ConstU128, Hooks},
+    traits::{ConstU32, ConstU64, ConstU128, Get, Hooks},
 };
 use sp_core::U256;
 use sp_runtime::BuildStorage;
@@ -83,15 +83,47 @@ fn fast_blocks_raise_and_slow_blocks_lower_difficulty() {
 #[test]
 fn one_retarget_is_clamped_and_floored() {
     assert_eq!(
-        retarget(U256::from(1_000), 10_000, 1, 1, 4, U256::zero()),
+        retarget(
+            U256::from(1_000),
+            U256::from(1_000),
+            10_000,
+            1,
+            4,
+            U256::zero()
+        ),
         U256::from(4_000)
     );
     assert_eq!(
-        retarget(U256::from(1_000), 10_000, 1, 1_000_000, 4, U256::zero()),
+        retarget(
+            U256::from(1_000),
+            U256::from(1_000),
+            10_000,
+            1_000_000,
+            4,
+            U256::zero()
+        ),
         U256::from(250)
     );
     assert_eq!(
-        retarget(U256::from(1_000), 10_000, 1, 1_000_000, 4, U256::from(900)),
+        retarget(
+            U256::from(1_000),
+            U256::from(2_000),
+            10_000,
+            10_000,
+            4,
+            U256::zero()
+        ),
+        U256::from(2_000)
+    );
+    assert_eq!(
+        retarget(
+            U256::from(1_000),
+            U256::from(1_000),
+            10_000,
+            1_000_000,
+            4,
+            U256::from(900)
+        ),
         U256::from(900)
     );
     new_test_ext(1).execute_with(|| assert_eq!(Difficulty::difficulty(), U256::from(1_000)));
@@ -106,4 +138,46 @@ fn seal_check_matches_the_definition() {
     assert!(!meets_difficulty(&hard, U256::from(2)));
     hard[0] = 0x7f;
     assert!(meets_difficulty(&hard, U256::from(2)));
+}
+
+/// A miner of constant `hashes_per_s` mines `n` blocks, each taking its expected time at the
+/// difficulty in force; returns the block times in ms.
+fn mine_at(hashes_per_s: u64, n: usize) -> Vec<u64> {
+    (0..n)
+        .map(|_| {
+            let d = Difficulty::difficulty().low_u128();
+            let ms = (d * 1_000 / hashes_per_s as u128).max(1) as u64;
+            produce(1, ms);
+            ms
+        })
+        .collect()
+}
+
+#[test]
+fn a_fast_start_settles_at_the_target_without_overshoot() {
+    // Genesis difficulty far below the miner: the first blocks take milliseconds.
+    new_test_ext(1_000).execute_with(|| {
+        let times = mine_at(10_000_000, 120);
+        let worst = *times.iter().max().unwrap();
+        assert!(worst <= 30_000, "a block took {worst} ms: {times:?}");
+        let settled = &times[40..];
+        let mean = settled.iter().sum::<u64>() / settled.len() as u64;
+        assert!(
+            (8_000..=12_000).contains(&mean),
+            "mean {mean} ms: {times:?}"
+        );
+    });
+}
+
+#[test]
+fn a_tenfold_hash_rate_drop_is_back_on_target_within_one_window() {
+    new_test_ext(1_000).execute_with(|| {
+        mine_at(10_000_000, 40);
+        let times = mine_at(1_000_000, 40);
+        assert!(times[0] > 90_000, "{times:?}");
+        let window = <<Test as Config>::Window as Get<u32>>::get() as usize;
+        for ms in &times[window + 1..] {
+            assert!((9_000..=11_000).contains(ms), "{times:?}");
+        }
+    });
 }
