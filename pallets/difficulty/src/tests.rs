@@ -158,7 +158,7 @@ fn a_fast_start_settles_at_the_target_without_overshoot() {
     // Genesis difficulty far below the miner: the first blocks take milliseconds.
     new_test_ext(1_000).execute_with(|| {
         let times = mine_at(10_000_000, 120);
-        let worst = *times.iter().max().unwrap();
+        let worst = *times.iter().max().expect("blocks mined");
         assert!(worst <= 30_000, "a block took {worst} ms: {times:?}");
         let settled = &times[40..];
         let mean = settled.iter().sum::<u64>() / settled.len() as u64;
