@@ -8,7 +8,15 @@
 #![deny(missing_docs)]
 
 pub mod encoding;
+pub mod num;
+pub mod script;
+pub mod standardness;
 pub mod tx;
+pub mod verify;
+pub mod vm;
 
 pub use encoding::DecodeError;
-pub use tx::{NftCapability, Outpoint, Output, Token, Transaction, TxInput};
+pub use tx::{
+    NftCapability, Outpoint, Output, ResolvedInput, ResolvedTx, Token, Transaction, TxInput,
+};
+pub use vm::{Metrics, Mode, Vm, VmError};

@@ -416,3 +416,85 @@ mod tests {
         ));
     }
 }
+
+/// An input with the output it spends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedInput {
+    /// The spent outpoint.
+    pub prevout: Outpoint,
+    /// The output it names (value, tokens, locking bytecode).
+    pub prev_output: Output,
+    /// The unlocking bytecode.
+    pub unlocking: Vec<u8>,
+    /// The sequence number.
+    pub sequence: u32,
+}
+
+/// A transaction whose inputs carry the outputs they spend: everything the VM may inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedTx {
+    /// Version.
+    pub version: u32,
+    /// Inputs with their spent outputs.
+    pub inputs: Vec<ResolvedInput>,
+    /// Outputs.
+    pub outputs: Vec<Output>,
+    /// Locktime.
+    pub locktime: u32,
+}
+
+/// The spent outputs do not match the inputs one for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{inputs} inputs but {spent} spent outputs")]
+pub struct MismatchedSpentOutputs {
+    /// Inputs in the transaction.
+    pub inputs: usize,
+    /// Spent outputs given.
+    pub spent: usize,
+}
+
+impl ResolvedTx {
+    /// Pairs `tx`'s inputs with the outputs they spend, in order.
+    pub fn new(tx: Transaction, spent: Vec<Output>) -> Result<Self, MismatchedSpentOutputs> {
+        if tx.inputs.len() != spent.len() {
+            return Err(MismatchedSpentOutputs {
+                inputs: tx.inputs.len(),
+                spent: spent.len(),
+            });
+        }
+        Ok(Self {
+            version: tx.version,
+            inputs: tx
+                .inputs
+                .into_iter()
+                .zip(spent)
+                .map(|(input, prev_output)| ResolvedInput {
+                    prevout: input.outpoint,
+                    prev_output,
+                    unlocking: input.unlocking,
+                    sequence: input.sequence,
+                })
+                .collect(),
+            outputs: tx.outputs,
+            locktime: tx.locktime,
+        })
+    }
+
+    /// The transaction itself (without the spent outputs).
+    pub fn transaction(&self) -> Transaction {
+        Transaction {
+            version: self.version,
+            inputs: self
+                .inputs
+                .iter()
+                .map(|i| TxInput {
+                    outpoint: i.prevout,
+                    unlocking: i.unlocking.clone(),
+                    sequence: i.sequence,
+                })
+                .collect(),
+            outputs: self.outputs.clone(),
+            locktime: self.locktime,
+        }
+    }
+}
