@@ -1,12 +1,15 @@
 //! A strict model of Bitcoin Cash's 2026 VM ("CashVM") for testing covenants before they go on
 //! chain, and the covenant that settles Hegemon-style private transfers.
 //!
-//! Status (see `.agent/CASHVM_EXECPLAN.md`): the transaction model and its exact wire encodings
-//! (CashTokens prefix included) are done and checked against every public 2026 VMB test vector.
-//! The interpreter, standardness rules, assembler and covenant come next.
+//! Status (see `.agent/CASHVM_EXECPLAN.md` and `docs/cashvm.md`): transactions and their wire
+//! encodings ([`tx`]), the interpreter with exact op-cost metering ([`vm`]), standardness and
+//! whole-transaction rules ([`standardness`], [`verify`]) and the CashAssembly assembler
+//! ([`asm`]) agree with the reference VM on every public 2026 VMB vector that needs no
+//! signature check. The covenant comes next.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod asm;
 pub mod encoding;
 pub mod num;
 pub mod script;

@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(decode(&[0x00], None, true), Err(NumError::NotMinimal));
         assert_eq!(decode(&[0x80], None, true), Err(NumError::NotMinimal));
         assert_eq!(decode(&[0x01, 0x00], None, true), Err(NumError::NotMinimal));
-        assert_eq!(decode(&[0x01, 0x00], None, false).expect("lax"), BigInt::from(1));
+        assert_eq!(
+            decode(&[0x01, 0x00], None, false).expect("lax"),
+            BigInt::from(1)
+        );
         assert_eq!(decode(&[0x80], None, false).expect("lax"), BigInt::zero());
         assert!(decode(&[1, 2, 3], Some(2), true).is_err());
     }

@@ -351,6 +351,8 @@ enum Control {
 /// The state of one phase's evaluation (stacks carry over between phases, functions do not).
 struct Machine<'a> {
     mode: Mode,
+    /// Longest stack item ([`limits::MAX_ITEM`], except in detached evaluations).
+    max_item: usize,
     tx: &'a ResolvedTx,
     input: usize,
     metrics: &'a mut Metrics,
@@ -370,6 +372,7 @@ type Step = Result<(), VmError>;
 #[derive(Debug, Clone, Copy)]
 pub struct Vm {
     mode: Mode,
+    max_item: usize,
 }
 
 impl Default for Vm {
@@ -399,7 +402,10 @@ fn is_witness_program(bytecode: &[u8]) -> bool {
 impl Vm {
     /// A VM applying `mode`'s rules.
     pub fn new(mode: Mode) -> Self {
-        Self { mode }
+        Self {
+            mode,
+            max_item: limits::MAX_ITEM,
+        }
     }
 
     /// The rules this VM applies.
@@ -507,6 +513,7 @@ impl Vm {
     ) -> Result<Vec<Vec<u8>>, VmError> {
         let mut m = Machine {
             mode: self.mode,
+            max_item: self.max_item,
             tx,
             input,
             metrics,
@@ -527,6 +534,44 @@ impl Vm {
         }
         Ok(m.stack)
     }
+}
+
+/// Evaluates `bytecode` alone (one phase, empty stack, a placeholder one-input transaction,
+/// block-validation rules, the cost budget and item length of a 1 MB input) and returns the
+/// stack it leaves: the assembler's `$(…)` evaluations, which build the oversized items that
+/// invalid vectors push. Not a consensus path.
+pub fn evaluate_detached(bytecode: &[u8]) -> Result<Vec<Vec<u8>>, VmError> {
+    let script = Script::parse(bytecode).map_err(|source| VmError::Malformed {
+        phase: Phase::Locking,
+        source,
+    })?;
+    let tx = ResolvedTx {
+        version: 2,
+        inputs: vec![crate::tx::ResolvedInput {
+            prevout: crate::tx::Outpoint {
+                txid: [0; 32],
+                index: 0,
+            },
+            prev_output: Output {
+                value: 0,
+                token: None,
+                locking: bytecode.to_vec(),
+            },
+            unlocking: Vec::new(),
+            sequence: 0,
+        }],
+        outputs: Vec::new(),
+        locktime: 0,
+    };
+    let mut metrics = Metrics {
+        density_control_length: 1_000_000,
+        ..Metrics::default()
+    };
+    let vm = Vm {
+        mode: Mode::Consensus,
+        max_item: 1_000_000,
+    };
+    vm.run(&tx, 0, &mut metrics, script, Vec::new(), Phase::Locking)
 }
 
 impl Machine<'_> {
@@ -622,11 +667,11 @@ impl Machine<'_> {
 
     /// Pushes `item` after checking it against the stack item limit.
     fn push_checked(&mut self, item: Vec<u8>) -> Step {
-        if item.len() > limits::MAX_ITEM {
+        if item.len() > self.max_item {
             return Err(VmError::ItemTooLong {
                 opcode: self.name(),
                 len: item.len(),
-                max: limits::MAX_ITEM,
+                max: self.max_item,
             });
         }
         self.push(item);
@@ -645,7 +690,7 @@ impl Machine<'_> {
     /// once more (the arithmetic surcharge).
     fn push_number(&mut self, value: &BigInt, encoding_cost: bool) -> Step {
         let encoded = num::encode(value);
-        if encoded.len() > limits::MAX_ITEM {
+        if encoded.len() > self.max_item {
             return Err(VmError::NumberOverflow {
                 opcode: self.name(),
                 len: encoded.len(),
@@ -668,7 +713,7 @@ impl Machine<'_> {
     }
 
     fn pop_number(&mut self) -> Result<BigInt, VmError> {
-        self.pop_number_limited(Some(limits::MAX_ITEM), true)
+        self.pop_number_limited(Some(self.max_item), true)
     }
 
     /// Pops an index or count: any minimal number, saturated to `i64`.
@@ -706,11 +751,11 @@ impl Machine<'_> {
         let next = self.ip + 1;
         if opcode <= op::OP_PUSHDATA_4 {
             let data = self.script.data(&instruction);
-            if data.len() > limits::MAX_ITEM {
+            if data.len() > self.max_item {
                 return Err(VmError::ItemTooLong {
                     opcode: self.name(),
                     len: data.len(),
-                    max: limits::MAX_ITEM,
+                    max: self.max_item,
                 });
             }
             if self.executing() {
@@ -966,14 +1011,14 @@ impl Machine<'_> {
             }
             op::OP_NUM2BIN => {
                 let len = self.pop_index()?;
-                if len > limits::MAX_ITEM as i64 {
+                if len > self.max_item as i64 {
                     return Err(VmError::ItemTooLong {
                         opcode: self.name(),
                         len: usize::try_from(len).unwrap_or(usize::MAX),
-                        max: limits::MAX_ITEM,
+                        max: self.max_item,
                     });
                 }
-                let value = self.pop_number_limited(Some(limits::MAX_ITEM), false)?;
+                let value = self.pop_number_limited(Some(self.max_item), false)?;
                 let encoded = num::encode(&value);
                 if encoded.len() as i64 > len {
                     return Err(VmError::Num2BinTooShort {
@@ -984,7 +1029,7 @@ impl Machine<'_> {
                 self.push(num::pad(encoded, len as usize));
             }
             op::OP_BIN2NUM => {
-                let value = self.pop_number_limited(Some(limits::MAX_ITEM), false)?;
+                let value = self.pop_number_limited(Some(self.max_item), false)?;
                 self.push(num::encode(&value));
             }
             op::OP_SIZE => {
@@ -1118,7 +1163,7 @@ impl Machine<'_> {
             self.push(Vec::new());
             return Ok(());
         }
-        let max_bits = BigInt::from(limits::MAX_ITEM * 8);
+        let max_bits = BigInt::from(self.max_item * 8);
         if opcode == op::OP_LSHIFTNUM {
             if bits > max_bits {
                 return Err(VmError::BadShift {

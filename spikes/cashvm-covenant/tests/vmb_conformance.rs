@@ -85,6 +85,8 @@ struct Tally {
     vectors: usize,
     agree: usize,
     skipped: usize,
+    /// Of the skipped: the reference rejects because of another input's signature.
+    skipped_other_input: usize,
     disagree: usize,
     op_cost_checked: usize,
     op_cost_wrong: usize,
@@ -140,6 +142,7 @@ fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
                         if failing_input(why).is_some_and(|i| run.assumed.contains(&i)) =>
                     {
                         tally.skipped += 1;
+                        tally.skipped_other_input += 1;
                         continue;
                     }
                     (Verdict::Accept { op_cost }, None) => {
@@ -175,12 +178,19 @@ fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
         }
     }
     println!(
-        "suite / mode: vectors, agree, skipped (signatures), disagree; op costs checked, wrong"
+        "suite / mode: vectors, agree, skipped for signatures (of which another input's), \
+         disagree; op costs checked, wrong"
     );
     for ((suite, mode), t) in &tallies {
         println!(
-            "{suite} / {mode}: {}, {}, {}, {}; {}, {}",
-            t.vectors, t.agree, t.skipped, t.disagree, t.op_cost_checked, t.op_cost_wrong
+            "{suite} / {mode}: {}, {}, {} ({}), {}; {}, {}",
+            t.vectors,
+            t.agree,
+            t.skipped,
+            t.skipped_other_input,
+            t.disagree,
+            t.op_cost_checked,
+            t.op_cost_wrong
         );
     }
     for f in failures.iter().take(60) {
