@@ -82,50 +82,28 @@ fn fast_blocks_raise_and_slow_blocks_lower_difficulty() {
 
 #[test]
 fn one_retarget_is_clamped_and_floored() {
-    assert_eq!(
-        retarget(
-            U256::from(1_000),
-            U256::from(1_000),
+    // (old, work, timespan ms, floor) → new, at a 10 s target and a ×4 clamp.
+    let cases = [
+        ((1_000, 1_000, 1, 0), 4_000),
+        ((1_000, 1_000, 1_000_000, 0), 250),
+        ((1_000, 2_000, 10_000, 0), 2_000),
+        ((1_000, 1_000, 1_000_000, 900), 900),
+    ];
+    for ((old, work, timespan, floor), new) in cases {
+        let got = retarget(
+            U256::from(old),
+            U256::from(work),
             10_000,
-            1,
+            timespan,
             4,
-            U256::zero()
-        ),
-        U256::from(4_000)
-    );
-    assert_eq!(
-        retarget(
-            U256::from(1_000),
-            U256::from(1_000),
-            10_000,
-            1_000_000,
-            4,
-            U256::zero()
-        ),
-        U256::from(250)
-    );
-    assert_eq!(
-        retarget(
-            U256::from(1_000),
-            U256::from(2_000),
-            10_000,
-            10_000,
-            4,
-            U256::zero()
-        ),
-        U256::from(2_000)
-    );
-    assert_eq!(
-        retarget(
-            U256::from(1_000),
-            U256::from(1_000),
-            10_000,
-            1_000_000,
-            4,
-            U256::from(900)
-        ),
-        U256::from(900)
-    );
+            U256::from(floor),
+        );
+        assert_eq!(
+            got,
+            U256::from(new),
+            "old {old}, work {work}, {timespan} ms"
+        );
+    }
     new_test_ext(1).execute_with(|| assert_eq!(Difficulty::difficulty(), U256::from(1_000)));
 }
 

@@ -25,7 +25,7 @@ struct Candidate {
 fn main() {
     let vm = Vm::new(Mode::Consensus);
     let mut candidates = Vec::new();
-    for (key, text) in common::json_files(&[".vmb_tests.json"]) {
+    for (key, text) in common::files(&[".vmb_tests.json"]) {
         if key.starts_with("bch_2026_invalid") {
             continue;
         }

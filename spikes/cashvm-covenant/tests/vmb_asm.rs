@@ -16,7 +16,7 @@ use cashvm_covenant::{Output, Transaction};
 fn vector_asm_assembles_to_the_vector_bytecode() {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut mismatches = Vec::new();
-    for (key, text) in common::json_files(&[".vmb_tests.json"]) {
+    for (key, text) in common::files(&[".vmb_tests.json"]) {
         let vectors: serde_json::Value = serde_json::from_str(&text).expect("JSON");
         for v in vectors.as_array().expect("array") {
             let id = v[0].as_str().expect("id");

@@ -1,6 +1,7 @@
 //! Conformance with the public 2026 VMB vectors: every vector is run in standard and in
-//! block-validation mode, and the verdict compared with the reference VM's; where the
-//! reference records it, the tested input's exact operation cost is compared too.
+//! block-validation mode, and the verdict compared with the reference VM's; for every accepted
+//! tested input, its exact operation cost (`*_limits.json`) and its hash digest iterations,
+//! evaluated instructions, pushed bytes and arithmetic cost (`*_stats.csv`) are compared too.
 //!
 //! Signature opcodes are not modelled (no elliptic curves here): a vector whose tested input
 //! reaches one is counted as skipped. Other inputs of a vector (usually a signed P2PKH funding
@@ -12,14 +13,13 @@ mod common;
 use std::collections::BTreeMap;
 
 use cashvm_covenant::verify::check_transaction;
-use cashvm_covenant::{Mode, Output, ResolvedTx, Transaction, Vm, VmError};
+use cashvm_covenant::{Metrics, Mode, Output, ResolvedTx, Transaction, Vm, VmError};
 use serde_json::Value;
 
 /// What our VM makes of one vector in one mode.
 enum Verdict {
-    Accept {
-        op_cost: u64,
-    },
+    /// Accepted; what the tested input consumed.
+    Accept(Metrics),
     Reject(String),
     /// The tested input needs a signature check.
     Skip,
@@ -54,10 +54,10 @@ fn run(tx_hex: &str, utxos_hex: &str, tested: usize, mode: Mode) -> Run {
     }
     let vm = Vm::new(mode);
     let mut assumed = Vec::new();
-    let mut op_cost = 0;
+    let mut tested_metrics = Metrics::default();
     for index in 0..tx.inputs.len() {
         match vm.eval_input(&tx, index) {
-            Ok(metrics) if index == tested => op_cost = metrics.op_cost(mode),
+            Ok(metrics) if index == tested => tested_metrics = metrics,
             Ok(_) => {}
             Err(VmError::SignatureUnsupported { .. }) if index == tested => {
                 return Run {
@@ -75,7 +75,7 @@ fn run(tx_hex: &str, utxos_hex: &str, tested: usize, mode: Mode) -> Run {
         }
     }
     Run {
-        verdict: Verdict::Accept { op_cost },
+        verdict: Verdict::Accept(tested_metrics),
         assumed,
     }
 }
@@ -90,6 +90,28 @@ struct Tally {
     disagree: usize,
     op_cost_checked: usize,
     op_cost_wrong: usize,
+    counts_checked: usize,
+}
+
+/// `id → [hash digest iterations, instructions, pushed bytes, arithmetic cost]` from a stats
+/// CSV (the last four columns; descriptions may hold commas, so fields are read from the end).
+fn stats(csv: Option<&String>) -> BTreeMap<String, [u64; 4]> {
+    let Some(csv) = csv else {
+        return BTreeMap::new();
+    };
+    csv.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let id = line.split(',').next()?.to_string();
+            let mut tail = line.rsplit(',').map(|f| f.parse::<u64>());
+            let (arith, pushed, instructions, hashes) =
+                (tail.next()?, tail.next()?, tail.next()?, tail.next()?);
+            Some((
+                id,
+                [hashes.ok()?, instructions.ok()?, pushed.ok()?, arith.ok()?],
+            ))
+        })
+        .collect()
 }
 
 /// The input index a reference error names (`error in evaluating input index N`).
@@ -102,8 +124,8 @@ fn failing_input(expected: &str) -> Option<usize> {
 }
 
 #[test]
-fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
-    let files = common::json_files(&[".json"]);
+fn every_vmb_vector_gets_the_reference_verdict_and_metering() {
+    let files = common::files(&[".json", ".csv"]);
     let mut tallies: BTreeMap<(String, &str), Tally> = BTreeMap::new();
     let mut failures = Vec::new();
     for (key, text) in files.iter().filter(|(k, _)| k.ends_with(".vmb_tests.json")) {
@@ -120,6 +142,7 @@ fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
                     .map_or(Value::Null, |t| serde_json::from_str(t).expect("JSON"))
             };
             let (results, limits) = (parse("results"), parse("limits"));
+            let counts = stats(files.get(&format!("{base}.{mode_name}_stats.csv")));
             let tally = tallies.entry((suite.clone(), mode_name)).or_default();
             for v in vectors.as_array().expect("array") {
                 let id = v[0].as_str().expect("id");
@@ -138,17 +161,18 @@ fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
                         tally.skipped += 1;
                         continue;
                     }
-                    (Verdict::Accept { .. }, Some(why))
+                    (Verdict::Accept(_), Some(why))
                         if failing_input(why).is_some_and(|i| run.assumed.contains(&i)) =>
                     {
                         tally.skipped += 1;
                         tally.skipped_other_input += 1;
                         continue;
                     }
-                    (Verdict::Accept { op_cost }, None) => {
+                    (Verdict::Accept(metrics), None) => {
+                        let op_cost = metrics.op_cost(mode);
                         if let Some(want) = limits[id].get(2).and_then(Value::as_u64) {
                             tally.op_cost_checked += 1;
-                            if want != *op_cost {
+                            if want != op_cost {
                                 tally.op_cost_wrong += 1;
                                 failures.push(format!(
                                     "{key} {mode_name} {id}: op cost {op_cost}, reference {want} ({})",
@@ -156,10 +180,25 @@ fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
                                 ));
                             }
                         }
+                        if let Some(want) = counts.get(id) {
+                            tally.counts_checked += 1;
+                            let ours = [
+                                metrics.hash_iterations,
+                                metrics.instructions,
+                                metrics.pushed_bytes,
+                                metrics.arithmetic_cost,
+                            ];
+                            if &ours != want {
+                                failures.push(format!(
+                                    "{key} {mode_name} {id}: hashes, instructions, pushed, \
+                                     arithmetic {ours:?}, reference {want:?}"
+                                ));
+                            }
+                        }
                         expected == &Value::Bool(true)
                     }
                     (Verdict::Reject(_), Some(_)) => true,
-                    (Verdict::Accept { .. }, Some(_)) | (Verdict::Reject(_), None) => false,
+                    (Verdict::Accept(_), Some(_)) | (Verdict::Reject(_), None) => false,
                 };
                 if agrees {
                     tally.agree += 1;
@@ -179,18 +218,19 @@ fn every_vmb_vector_gets_the_reference_verdict_and_op_cost() {
     }
     println!(
         "suite / mode: vectors, agree, skipped for signatures (of which another input's), \
-         disagree; op costs checked, wrong"
+         disagree; op costs checked, wrong; metric counts checked"
     );
     for ((suite, mode), t) in &tallies {
         println!(
-            "{suite} / {mode}: {}, {}, {} ({}), {}; {}, {}",
+            "{suite} / {mode}: {}, {}, {} ({}), {}; {}, {}; {}",
             t.vectors,
             t.agree,
             t.skipped,
             t.skipped_other_input,
             t.disagree,
             t.op_cost_checked,
-            t.op_cost_wrong
+            t.op_cost_wrong,
+            t.counts_checked
         );
     }
     for f in failures.iter().take(60) {

@@ -10,7 +10,7 @@ use cashvm_covenant::{Output, Transaction};
 #[test]
 fn every_vector_transaction_round_trips() {
     let mut totals: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for (key, text) in common::json_files(&[".vmb_tests.json"]) {
+    for (key, text) in common::files(&[".vmb_tests.json"]) {
         let suite = common::suite(&key).to_string();
         let tests: serde_json::Value = serde_json::from_str(&text).expect("JSON");
         for t in tests.as_array().expect("array") {

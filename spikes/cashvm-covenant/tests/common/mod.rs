@@ -17,9 +17,9 @@ fn archive_path() -> PathBuf {
         })
 }
 
-/// Every JSON file in the archive whose name ends with one of `suffixes`, keyed by
+/// Every file in the archive whose name ends with one of `suffixes`, keyed by
 /// `suite/name` (e.g. `bch_2026_standard/core.hashing.vmb_tests.json`).
-pub fn json_files(suffixes: &[&str]) -> BTreeMap<String, String> {
+pub fn files(suffixes: &[&str]) -> BTreeMap<String, String> {
     let path = archive_path();
     let file = std::fs::File::open(&path).unwrap_or_else(|e| {
         panic!("{}: {e}. The VMB vectors live in shared/vectors beside the clone; set HEGEMON_VMB_ARCHIVE", path.display())
@@ -35,7 +35,7 @@ pub fn json_files(suffixes: &[&str]) -> BTreeMap<String, String> {
         }
         let key = name.trim_start_matches("./").to_string();
         let mut text = String::new();
-        entry.read_to_string(&mut text).expect("utf-8 JSON");
+        entry.read_to_string(&mut text).expect("utf-8 text");
         files.insert(key, text);
     }
     files
