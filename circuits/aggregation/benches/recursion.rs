@@ -211,14 +211,12 @@ fn node_over_leaves() {
     );
 }
 
-/// The tree over `n` transfers: keys, then every leaf and node proof, then the root's check.
+/// The tree over `n` transfers (padded to a power of two): keys, then every leaf and node
+/// proof, then the root's check.
 fn tree(n: usize) {
     use aggregation_circuit::tree::TreeKeys;
-    assert!(
-        n.is_power_of_two() && n >= 2,
-        "--tree takes a power of two ≥ 2"
-    );
-    let depth = n.trailing_zeros() as usize;
+    assert!(n >= 1, "--tree takes a transfer count ≥ 1");
+    let depth = TreeKeys::depth_for(n);
     let base = two_transfers();
     eprintln!("proving {n} transfers");
     let transfers: Vec<_> = (0..n)
@@ -231,10 +229,12 @@ fn tree(n: usize) {
     eprintln!("keys for {depth} levels in {setup:?}");
     let start = Instant::now();
     let mut level_ms = vec![0.0f64; depth + 1];
+    let mut level_proofs = vec![0usize; depth + 1];
     let mut last = Instant::now();
     let (root, _) = keys
         .prove(&transfers, |level, done, total| {
             level_ms[level] += last.elapsed().as_secs_f64() * 1e3;
+            level_proofs[level] = total;
             last = Instant::now();
             eprintln!(
                 "level {level}: {done}/{total} ({:.1} s so far)",
@@ -255,6 +255,7 @@ fn tree(n: usize) {
             "setup_ms": setup.as_secs_f64() * 1e3,
             "prove_ms": prove.as_secs_f64() * 1e3,
             "prove_ms_per_level": level_ms,
+            "proofs_per_level": level_proofs,
             "root_log_heights": keys.root_key().log_heights(),
             "root_proof_bytes": root.to_bytes().len(),
             "verify_ms": verify.as_secs_f64() * 1e3,

@@ -95,6 +95,16 @@ pub enum VerifyError {
         /// What was given.
         got: usize,
     },
+    /// A tree's root checked against no transfers, or more than its depth covers.
+    #[error("a tree of depth {depth} covers 1 to {max} transfers, {got} were given")]
+    TransferCount {
+        /// The tree's depth.
+        depth: usize,
+        /// `2^depth`.
+        max: usize,
+        /// What was given.
+        got: usize,
+    },
     /// The STARK verifier rejected the proof.
     #[error("the proof does not verify: {0}")]
     Invalid(alloc::string::String),

@@ -1,4 +1,4 @@
-//! The aggregation tree (M4): one proof binding the ordered public inputs of `2^depth`
+//! The aggregation tree (M4): one proof binding the ordered public inputs of up to `2^depth`
 //! transaction proofs.
 //!
 //! Level by level: every transfer's proof is verified by a leaf (exposing the digest of its
@@ -7,7 +7,15 @@
 //! (its key is the children's verifying key), so [`TreeKeys`] builds them once for a depth. The
 //! root digest is the Merkle root over the leaf digests in order, which any verifier recomputes
 //! from the transfers' public inputs ([`root_digest`]).
+//!
+//! A block's transfer count is rarely a power of two: `N < 2^depth` transfers are padded by
+//! repeating the last one. The padding costs no leaf proof (the last leaf's proof is reused),
+//! and identical padding pairs share one node proof per level, so `N` transfers cost `N` leaves
+//! and at most `N − 1 + depth` nodes. The root binds the padded list; the count itself is fixed
+//! by the block that lists the transfers (a repeated transfer is a double spend there).
+//! Spec: `docs/spec/aggregation.md#the-tree`.
 
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use hegemon_crypto::poseidon2::Digest;
@@ -21,13 +29,13 @@ use crate::proof::{CircuitKey, CircuitProof, ProveError, VerifyError};
 /// Why a tree could not be proven.
 #[derive(Debug, thiserror::Error)]
 pub enum TreeError {
-    /// The tree covers exactly `2^depth` transfers.
-    #[error("a tree of depth {depth} covers {expected} transfers, {got} were given")]
+    /// A tree of depth `d` covers 1 to `2^d` transfers.
+    #[error("a tree of depth {depth} covers 1 to {max} transfers, {got} were given")]
     Count {
         /// The tree's depth.
         depth: usize,
         /// `2^depth`.
-        expected: usize,
+        max: usize,
         /// What was given.
         got: usize,
     },
@@ -60,7 +68,12 @@ pub struct TreeKeys {
 }
 
 impl TreeKeys {
-    /// Builds the circuits and keys of a tree over `2^depth` transfers (each level's circuit
+    /// The smallest depth covering `n` transfers.
+    pub fn depth_for(n: usize) -> usize {
+        n.max(1).next_power_of_two().trailing_zeros() as usize
+    }
+
+    /// Builds the circuits and keys of a tree over up to `2^depth` transfers (each level's circuit
     /// depends on the key of the level below, so this takes a while: seconds per level).
     pub fn new(depth: usize) -> Self {
         let leaf = TransactionShape::new();
@@ -89,18 +102,19 @@ impl TreeKeys {
         self.levels.last().map_or(&self.leaf_key, |(_, key)| key)
     }
 
-    /// Proves the tree over `transfers` in order; `progress(level, done, total)` is called after
-    /// every proof (level 0 is the leaves). Returns the root proof and its digest.
+    /// Proves the tree over `transfers` in order (1 to `2^depth` of them; fewer are padded);
+    /// `progress(level, done, total)` is called after every proof (level 0 is the leaves).
+    /// Returns the root proof and its digest.
     pub fn prove(
         &self,
         transfers: &[(TransactionPublicInputs, TransactionProof)],
         mut progress: impl FnMut(usize, usize, usize),
     ) -> Result<(CircuitProof, Digest), TreeError> {
-        let expected = 1usize << self.depth();
-        if transfers.len() != expected {
+        let width = 1usize << self.depth();
+        if transfers.is_empty() || transfers.len() > width {
             return Err(TreeError::Count {
                 depth: self.depth(),
-                expected,
+                max: width,
                 got: transfers.len(),
             });
         }
@@ -114,32 +128,50 @@ impl TreeKeys {
                     .map_err(|source| TreeError::Transfer { index, source })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut proofs: Vec<(CircuitProof, Digest)> = Vec::with_capacity(expected);
+        let mut proofs: Vec<(Rc<CircuitProof>, Digest)> = Vec::with_capacity(width);
         for (i, ((public, _), private)) in transfers.iter().zip(leaf_inputs).enumerate() {
             let digest = leaf_public_inputs(public);
-            proofs.push((self.leaf_key.prove(digest.elements(), &private)?, digest));
-            progress(0, i + 1, expected);
+            let proof = self.leaf_key.prove(digest.elements(), &private)?;
+            proofs.push((Rc::new(proof), digest));
+            progress(0, i + 1, transfers.len());
+        }
+        if let Some(last) = proofs.last().cloned() {
+            proofs.resize(width, last);
         }
         let mut child = &self.leaf_key;
         for (level, (shape, key)) in self.levels.iter().enumerate() {
-            let total = proofs.len() / 2;
-            let mut next = Vec::with_capacity(total);
-            for (i, pair) in proofs.chunks_exact(2).enumerate() {
-                let (left, right) = (&pair[0], &pair[1]);
+            let pairs: Vec<_> = proofs.chunks_exact(2).collect();
+            // A pair identical to the one before it (padding) reuses its proof.
+            let repeats = |i: usize| {
+                i > 0
+                    && Rc::ptr_eq(&pairs[i][0].0, &pairs[i - 1][0].0)
+                    && Rc::ptr_eq(&pairs[i][1].0, &pairs[i - 1][1].0)
+            };
+            let total = (0..pairs.len()).filter(|&i| !repeats(i)).count();
+            let mut next: Vec<(Rc<CircuitProof>, Digest)> = Vec::with_capacity(pairs.len());
+            for i in 0..pairs.len() {
+                if repeats(i) {
+                    let previous = next[i - 1].clone();
+                    next.push(previous);
+                    continue;
+                }
+                let (left, right) = (&pairs[i][0], &pairs[i][1]);
                 let private = shape
                     .private_inputs(child, (&left.0, &left.1), (&right.0, &right.1))
                     .map_err(|source| TreeError::Layout { level, source })?;
                 let digest = node_digest(level as u32, &left.1, &right.1);
-                next.push((key.prove(digest.elements(), &private)?, digest));
-                progress(level + 1, i + 1, total);
+                next.push((Rc::new(key.prove(digest.elements(), &private)?), digest));
+                progress(level + 1, next.len(), total);
             }
             proofs = next;
             child = key;
         }
-        let Some(root) = proofs.pop() else {
+        let Some((root, digest)) = proofs.pop() else {
             unreachable!("2^depth proofs reduce to one")
         };
-        Ok(root)
+        // The last level has one entry, so nothing else holds its proof.
+        let root = Rc::try_unwrap(root).unwrap_or_else(|_| unreachable!("the root is unique"));
+        Ok((root, digest))
     }
 
     /// Verifies a root proof against the ordered public inputs it must bind.
@@ -148,21 +180,26 @@ impl TreeKeys {
         proof: &CircuitProof,
         publics: &[TransactionPublicInputs],
     ) -> Result<(), VerifyError> {
-        if publics.len() != 1 << self.depth() {
-            return Err(VerifyError::PublicCount {
-                expected: 1 << self.depth(),
+        let width = 1usize << self.depth();
+        if publics.is_empty() || publics.len() > width {
+            return Err(VerifyError::TransferCount {
+                depth: self.depth(),
+                max: width,
                 got: publics.len(),
             });
         }
         self.root_key()
-            .verify(proof, root_digest(publics).elements())
+            .verify(proof, root_digest(publics, self.depth()).elements())
     }
 }
 
-/// The digest a tree's root exposes for transfers with these public inputs, in order (a
-/// power-of-two count).
-pub fn root_digest(publics: &[TransactionPublicInputs]) -> Digest {
+/// The digest the root of a tree of `depth` exposes for transfers with these public inputs, in
+/// order (padded to `2^depth` by repeating the last).
+pub fn root_digest(publics: &[TransactionPublicInputs], depth: usize) -> Digest {
     let mut level: Vec<Digest> = publics.iter().map(leaf_public_inputs).collect();
+    if let Some(&last) = level.last() {
+        level.resize(1 << depth, last);
+    }
     let mut height = 0u32;
     while level.len() > 1 {
         level = level

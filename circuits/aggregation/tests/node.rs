@@ -1,5 +1,5 @@
 //! M3/M4: a tree of depth 1 (one 2-to-1 node over two leaves, each verifying a real transaction
-//! proof) binds the ordered public inputs of its transfers.
+//! proof) binds the ordered public inputs of its transfers; one transfer is padded to two.
 
 use std::time::Instant;
 
@@ -32,7 +32,7 @@ fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
         .prove(&transfers, |_, _, _| {})
         .expect("the tree proves");
     let prove = started.elapsed();
-    assert_eq!(digest, root_digest(&publics));
+    assert_eq!(digest, root_digest(&publics, 1));
     let started = Instant::now();
     keys.verify(&root, &publics).expect("the root verifies");
     println!(
@@ -50,6 +50,7 @@ fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
             .is_err()
     );
     assert!(keys.verify(&root, &publics[..1]).is_err());
+    assert!(keys.verify(&root, &[]).is_err());
     // A transfer whose proof does not verify is refused before any proving.
     let mut bad = transfers.clone();
     bad[1].0 = publics[0].clone();
@@ -58,7 +59,50 @@ fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
         Err(TreeError::Transfer { index: 1, .. })
     ));
     assert!(matches!(
-        keys.prove(&transfers[..1], |_, _, _| {}),
+        keys.prove(&[], |_, _, _| {}),
         Err(TreeError::Count { .. })
     ));
+    let three = [transfers.clone(), transfers[..1].to_vec()].concat();
+    assert!(matches!(
+        keys.prove(&three, |_, _, _| {}),
+        Err(TreeError::Count { .. })
+    ));
+
+    // One transfer: padded with itself, one leaf proof and one node proof.
+    let mut proofs_made = 0;
+    let (padded, digest) = keys
+        .prove(&transfers[..1], |_, _, _| proofs_made += 1)
+        .expect("one transfer proves");
+    assert_eq!(proofs_made, 2);
+    assert_eq!(digest, root_digest(&publics[..1], 1));
+    keys.verify(&padded, &publics[..1])
+        .expect("the padded root verifies");
+    assert!(keys.verify(&padded, &publics[1..]).is_err());
+    assert!(keys.verify(&root, &publics[..1]).is_err());
+}
+
+#[test]
+fn a_short_list_is_padded_with_its_last_transfer() {
+    use transaction_circuit::testing::transfer_witness;
+    let (public, _) = transaction_circuit::prove(&transfer_witness()).expect("proves");
+    let other = transaction_circuit::prove(&transfer_witness_with(
+        hegemon_crypto::AssetId::NATIVE,
+        ValueBalance::ZERO,
+        [700, 300],
+        [800, 150],
+        50,
+    ))
+    .expect("proves")
+    .0;
+    let three = [public.clone(), other.clone(), other.clone()];
+    let four = [public.clone(), other.clone(), other.clone(), other.clone()];
+    assert_eq!(root_digest(&three, 2), root_digest(&four, 2));
+    assert_ne!(
+        root_digest(&three, 2),
+        root_digest(&[public, other.clone(), other], 3)
+    );
+    assert_eq!(TreeKeys::depth_for(1), 0);
+    assert_eq!(TreeKeys::depth_for(3), 2);
+    assert_eq!(TreeKeys::depth_for(1_024), 10);
+    assert_eq!(TreeKeys::depth_for(1_025), 11);
 }
