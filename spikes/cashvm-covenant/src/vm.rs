@@ -980,12 +980,10 @@ impl Machine<'_> {
             }
             op::OP_TUCK => {
                 let [a, b] = self.pop_n()?;
-                self.stack.push(b.clone());
-                self.push(b);
-                // The copy goes under `a`; only the copy's bytes are charged.
-                let copy = self.stack.pop().unwrap_or_default();
-                let original = self.stack.pop().unwrap_or_default();
-                self.stack.extend([original, a, copy]);
+                // Only the copy of `b` (slid under `a`) is charged.
+                let charged = b.len();
+                self.stack.extend([b.clone(), a]);
+                self.push_charged(b, charged);
             }
             _ => unreachable!("stack_op called with {opcode:#x}"),
         }
