@@ -97,6 +97,11 @@ impl TreeKeys {
         self.levels.len()
     }
 
+    /// Whether the tree covers `n` transfers (1 to `2^depth`).
+    fn covers(&self, n: usize) -> bool {
+        (1..=1usize << self.depth()).contains(&n)
+    }
+
     /// The key the root proof verifies under.
     pub fn root_key(&self) -> &CircuitKey {
         self.levels.last().map_or(&self.leaf_key, |(_, key)| key)
@@ -111,7 +116,7 @@ impl TreeKeys {
         mut progress: impl FnMut(usize, usize, usize),
     ) -> Result<(CircuitProof, Digest), TreeError> {
         let width = 1usize << self.depth();
-        if transfers.is_empty() || transfers.len() > width {
+        if !self.covers(transfers.len()) {
             return Err(TreeError::Count {
                 depth: self.depth(),
                 max: width,
@@ -180,11 +185,10 @@ impl TreeKeys {
         proof: &CircuitProof,
         publics: &[TransactionPublicInputs],
     ) -> Result<(), VerifyError> {
-        let width = 1usize << self.depth();
-        if publics.is_empty() || publics.len() > width {
+        if !self.covers(publics.len()) {
             return Err(VerifyError::TransferCount {
                 depth: self.depth(),
-                max: width,
+                max: 1 << self.depth(),
                 got: publics.len(),
             });
         }
