@@ -1,10 +1,12 @@
 //! Random bytecode, transactions and ASM: the VM, the decoders and the assembler never panic,
 //! and an accepted input never exceeds its operation-cost or hashing budget.
 
+mod support;
+
 use cashvm_covenant::asm::assemble;
-use cashvm_covenant::tx::{Outpoint, ResolvedInput};
-use cashvm_covenant::{Mode, Output, ResolvedTx, Transaction, Vm};
+use cashvm_covenant::{Mode, Output, Transaction, Vm};
 use proptest::prelude::*;
+use support::spend;
 
 /// Bytecode drawn mostly from small pushes and real opcodes, so evaluation gets somewhere.
 fn bytecode() -> impl Strategy<Value = Vec<u8>> {
@@ -21,31 +23,6 @@ fn bytecode() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(instruction, 0..60).prop_map(|parts| parts.concat())
 }
 
-fn spend(unlocking: Vec<u8>, locking: Vec<u8>) -> ResolvedTx {
-    ResolvedTx {
-        version: 2,
-        inputs: vec![ResolvedInput {
-            prevout: Outpoint {
-                txid: [1; 32],
-                index: 0,
-            },
-            prev_output: Output {
-                value: 1_000,
-                token: None,
-                locking,
-            },
-            unlocking,
-            sequence: 0,
-        }],
-        outputs: vec![Output {
-            value: 900,
-            token: None,
-            locking: vec![0x51],
-        }],
-        locktime: 0,
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(20_000))]
 
@@ -54,7 +31,7 @@ proptest! {
         unlocking in proptest::collection::vec(0x00u8..=0x60, 0..40),
         locking in bytecode(),
     ) {
-        let tx = spend(unlocking, locking);
+        let tx = spend(&unlocking, &locking);
         for mode in [Mode::Standard, Mode::Consensus] {
             if let Ok(metrics) = Vm::new(mode).eval_input(&tx, 0) {
                 prop_assert!(metrics.op_cost(mode) <= metrics.max_op_cost());

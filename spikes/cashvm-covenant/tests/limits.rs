@@ -2,35 +2,11 @@
 //! nest without end, hash without end or build oversized items stop with the error naming the
 //! limit, and the same scripts kept inside the limit succeed.
 
-use cashvm_covenant::asm::assemble;
-use cashvm_covenant::tx::{Outpoint, ResolvedInput};
-use cashvm_covenant::{Mode, Output, ResolvedTx, Vm, VmError};
+mod support;
 
-/// A one-input transaction spending a P2S output locked by `locking` with `unlocking`.
-fn spend(unlocking: &[u8], locking: &[u8]) -> ResolvedTx {
-    ResolvedTx {
-        version: 2,
-        inputs: vec![ResolvedInput {
-            prevout: Outpoint {
-                txid: [7; 32],
-                index: 1,
-            },
-            prev_output: Output {
-                value: 10_000,
-                token: None,
-                locking: locking.to_vec(),
-            },
-            unlocking: unlocking.to_vec(),
-            sequence: 0,
-        }],
-        outputs: vec![Output {
-            value: 9_000,
-            token: None,
-            locking: vec![0x51],
-        }],
-        locktime: 0,
-    }
-}
+use cashvm_covenant::asm::assemble;
+use cashvm_covenant::{Mode, Vm, VmError};
+use support::spend;
 
 fn eval(unlocking_asm: &str, locking_asm: &str) -> Result<cashvm_covenant::Metrics, VmError> {
     let tx = spend(
