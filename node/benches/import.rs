@@ -6,9 +6,14 @@
 //!   case), check it against the transfers' ciphertext hashes, and verify every proof through
 //!   the host function the runtime calls (all cores), cold and from the mempool-filled cache.
 //!
+//! With `--aggregate`, each block is also measured as an aggregating author builds it: one
+//! aggregated proof over all its transfers (proving time on this machine), and its import
+//! verifies that one proof through the `verify_aggregate` host function instead of every
+//! transfer's proof (the first call at a depth also builds its keys, reported separately).
+//!
 //! Network time is not included here; the end-to-end test logs sampling over loopback.
 //!
-//!     cargo bench -p hegemon-node --bench import -- [--smoke] [--sizes 16,256,1024]
+//!     cargo bench -p hegemon-node --bench import -- [--smoke] [--sizes 16,256,1024] [--aggregate]
 
 #[path = "../tests/common/transfer.rs"]
 #[allow(dead_code)]
@@ -19,7 +24,6 @@ use std::time::Instant;
 use hegemon_da::{DEFAULT_SAMPLES, items::encode_items, sample_indices, verify_chunk};
 use hegemon_node::da::payload::BodyDa;
 use hegemon_proof_host::shielded_proofs;
-use pallet_shielded_pool::ShieldedTransfer;
 use rayon::prelude::*;
 use transfer::{Submission, dev_transfer_variant};
 
@@ -46,7 +50,7 @@ fn prove_all(count: usize) -> Vec<Submission> {
         .collect()
 }
 
-fn bench(transfers: &[Submission]) -> String {
+fn bench(transfers: &[Submission], aggregate: bool) -> String {
     let n = transfers.len();
     let ciphertexts: Vec<&[u8]> = transfers
         .iter()
@@ -55,10 +59,7 @@ fn bench(transfers: &[Submission]) -> String {
     let body = BodyDa {
         transfers: transfers
             .iter()
-            .map(|t| ShieldedTransfer {
-                public_inputs: t.raw.0.clone().try_into().expect("416 bytes"),
-                proof: t.raw.1.clone().try_into().expect("fits"),
-            })
+            .map(|t| t.raw.0.clone().try_into().expect("416 bytes"))
             .collect(),
         ..Default::default()
     };
@@ -105,12 +106,17 @@ fn bench(transfers: &[Submission]) -> String {
     );
 
     let da_ms = sample_ms + reconstruct_ms + check_ms;
+    let aggregated = if aggregate {
+        aggregated(transfers, da_ms)
+    } else {
+        String::new()
+    };
     format!(
         concat!(
             r#"{{"transfers":{},"threads":{},"payload_bytes":{},"chunks":{},"#,
             r#""author_da_encode_ms":{},"da_sample_verify_ms":{},"da_reconstruct_ms":{},"#,
             r#""payload_check_ms":{},"verify_cold_ms":{},"verify_cached_ms":{},"#,
-            r#""import_cold_ms":{:.2},"import_cached_ms":{:.2}}}"#
+            r#""import_cold_ms":{:.2},"import_cached_ms":{:.2}{}}}"#
         ),
         n,
         rayon::current_num_threads(),
@@ -124,6 +130,45 @@ fn bench(transfers: &[Submission]) -> String {
         verify_cached_ms,
         da_ms + verify_cold_ms,
         da_ms + verify_cached_ms,
+        aggregated,
+    )
+}
+
+/// The aggregated block's fields: proving its one proof, then verifying it (the first call at
+/// this depth builds the keys) as the runtime does.
+fn aggregated(transfers: &[Submission], da_ms: f64) -> String {
+    let inputs: Vec<_> = transfers
+        .iter()
+        .map(|t| {
+            (
+                transaction_circuit::TransactionPublicInputs::from_bytes(&t.raw.0).expect("inputs"),
+                transaction_circuit::TransactionProof::from_bytes(&t.raw.1).expect("proof"),
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    let proof = aggregation_circuit::block::prove_block(&inputs, |level, done, total| {
+        eprintln!("aggregating: level {level}, {done}/{total} proofs");
+    })
+    .expect("the block aggregates");
+    let prove_s = start.elapsed().as_secs_f64();
+    let public_inputs: Vec<u8> = transfers.iter().flat_map(|t| t.raw.0.clone()).collect();
+    let start = Instant::now();
+    assert!(shielded_proofs::verify_aggregate(&public_inputs, &proof));
+    let first_ms = ms(start);
+    let start = Instant::now();
+    assert!(shielded_proofs::verify_aggregate(&public_inputs, &proof));
+    let verify_ms = ms(start);
+    format!(
+        concat!(
+            r#","aggregate_prove_s":{:.1},"aggregate_proof_bytes":{},"#,
+            r#""verify_aggregate_first_ms":{},"verify_aggregate_ms":{},"import_aggregated_ms":{:.2}"#
+        ),
+        prove_s,
+        proof.len(),
+        first_ms,
+        verify_ms,
+        da_ms + verify_ms,
     )
 }
 
@@ -139,11 +184,12 @@ fn main() {
             .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
             .unwrap_or_default();
     }
+    let aggregate = args.iter().any(|a| a == "--aggregate");
     // Disjoint transfers per size, so each cold run really misses the cache.
     let mut all = prove_all(sizes.iter().sum());
     for size in sizes {
         let rest = all.split_off(size);
-        println!("{}", bench(&all));
+        println!("{}", bench(&all, aggregate));
         all = rest;
     }
 }

@@ -69,6 +69,17 @@ pub struct Cli {
     #[arg(long, value_name = "UNITS")]
     pub archive_bond: Option<u128>,
 
+    /// Author blocks whose shielded transfers carry ONE aggregated proof (a recursive STARK over
+    /// their proofs) instead of a proof each. Proving takes seconds per transfer and tens of
+    /// seconds per tree node on the author; importing nodes verify one proof per block.
+    #[arg(long)]
+    pub aggregate: bool,
+
+    /// Most transfers per aggregated proof (1–1024; a tree of N transfers costs N leaf and about
+    /// N node proofs).
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub aggregate_max: u16,
+
     /// How to answer peers' DA chunk requests. Only for testing that peers reject blocks whose
     /// chunks are withheld or corrupted; never use on a real network.
     #[arg(long, value_enum, default_value_t = ServeMode::Honest, hide = true)]

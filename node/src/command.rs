@@ -107,6 +107,7 @@ pub fn run() -> sc_cli::Result<()> {
                     miner_address: cli.miner_address.clone(),
                     da_serve: cli.da_serve,
                     archive,
+                    aggregate: cli.aggregate.then_some(usize::from(cli.aggregate_max)),
                 };
                 service::new_full::<sc_network::NetworkWorker<_, _>>(config, options)
                     .map_err(sc_cli::Error::Service)

@@ -5,6 +5,7 @@
 // `sc_cli::Error` is Substrate's (176 bytes); every command returns it.
 #![allow(clippy::result_large_err)]
 
+pub mod aggregator;
 pub mod archive;
 pub mod chain_spec;
 mod cli;

@@ -10,6 +10,7 @@ use sc_service::{Configuration, TaskManager, error::Error as ServiceError};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_runtime::traits::Block as BlockT;
 
+use crate::aggregator::Aggregator;
 use crate::{
     da::{
         import::{DaBlockImport, FetcherSlot},
@@ -195,6 +196,8 @@ pub struct NodeOptions {
     pub da_serve: ServeMode,
     /// Archive-provider mode: the provider key and terms.
     pub archive: Option<crate::archive::ProviderOptions>,
+    /// Author blocks with aggregated proofs of at most this many transfers.
+    pub aggregate: Option<usize>,
 }
 
 /// Start a full node as `options` say.
@@ -346,11 +349,17 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
     })?;
 
     if let Some(threads) = options.mine_threads {
+        let aggregator = options
+            .aggregate
+            .map(|max| Aggregator::start(pool.clone(), da.sidecar.clone(), max))
+            .transpose()
+            .map_err(|e| ServiceError::Other(format!("cannot start the aggregator: {e}")))?;
         let proposer = DaProposerFactory::new(
             client.clone(),
             pool,
             da.sidecar.clone(),
             options.miner_address,
+            aggregator,
         );
         let algorithm = Blake2Pow::new(client.clone());
         let (worker, task) = sc_consensus_pow::start_mining_worker(

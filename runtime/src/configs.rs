@@ -102,6 +102,10 @@ impl pallet_shielded_pool::VerifyProofs for HostProofVerifier {
     ) -> alloc::vec::Vec<bool> {
         hegemon_proof_host::shielded_proofs::verify_transactions(items)
     }
+
+    fn verify_aggregate(public_inputs: alloc::vec::Vec<u8>, proof: alloc::vec::Vec<u8>) -> bool {
+        hegemon_proof_host::shielded_proofs::verify_aggregate(&public_inputs, &proof)
+    }
 }
 
 parameter_types! {

@@ -14,6 +14,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod aggregate;
+#[cfg(feature = "std")]
+pub mod block;
 pub mod circuit;
 pub mod config;
 pub mod field;

@@ -78,17 +78,23 @@ impl TreeKeys {
     pub fn new(depth: usize) -> Self {
         let leaf = TransactionShape::new();
         let leaf_key = CircuitKey::new(leaf.leaf_circuit());
-        let mut levels: Vec<(NodeShape, CircuitKey)> = Vec::with_capacity(depth);
-        for level in 0..depth {
-            let child = levels.last().map_or(&leaf_key, |(_, key)| key);
-            let shape = NodeShape::new(child, level as u32);
-            let key = CircuitKey::new(shape.circuit(child));
-            levels.push((shape, key));
-        }
-        Self {
+        let mut keys = Self {
             leaf,
             leaf_key,
-            levels,
+            levels: Vec::with_capacity(depth),
+        };
+        keys.grow(depth);
+        keys
+    }
+
+    /// Adds the levels up to `depth` (nothing if the keys are that deep already). A tree's
+    /// keys are the prefix of a deeper tree's, so one set of keys serves every smaller depth.
+    pub fn grow(&mut self, depth: usize) {
+        for level in self.levels.len()..depth {
+            let child = self.levels.last().map_or(&self.leaf_key, |(_, key)| key);
+            let shape = NodeShape::new(child, level as u32);
+            let key = CircuitKey::new(shape.circuit(child));
+            self.levels.push((shape, key));
         }
     }
 
@@ -97,14 +103,28 @@ impl TreeKeys {
         self.levels.len()
     }
 
-    /// Whether the tree covers `n` transfers (1 to `2^depth`).
-    fn covers(&self, n: usize) -> bool {
-        (1..=1usize << self.depth()).contains(&n)
-    }
-
     /// The key the root proof verifies under.
     pub fn root_key(&self) -> &CircuitKey {
-        self.levels.last().map_or(&self.leaf_key, |(_, key)| key)
+        self.key_at(self.depth())
+    }
+
+    /// The key of the root of a tree of `depth` (at most [`Self::depth`]).
+    fn key_at(&self, depth: usize) -> &CircuitKey {
+        match depth.checked_sub(1) {
+            None => &self.leaf_key,
+            Some(level) => &self.levels[level].1,
+        }
+    }
+
+    /// `Ok` iff a tree of `depth` covers `n` transfers (1 to `2^depth`) and these keys reach it;
+    /// otherwise `(depth, 2^depth)` for the error.
+    fn check_count(&self, depth: usize, n: usize) -> Result<(), (usize, usize)> {
+        let max = 1usize << depth.min(usize::BITS as usize - 1);
+        if depth <= self.depth() && (1..=max).contains(&n) {
+            Ok(())
+        } else {
+            Err((depth, max))
+        }
     }
 
     /// Proves the tree over `transfers` in order (1 to `2^depth` of them; fewer are padded);
@@ -113,16 +133,25 @@ impl TreeKeys {
     pub fn prove(
         &self,
         transfers: &[(TransactionPublicInputs, TransactionProof)],
+        progress: impl FnMut(usize, usize, usize),
+    ) -> Result<(CircuitProof, Digest), TreeError> {
+        self.prove_at(self.depth(), transfers, progress)
+    }
+
+    /// [`Self::prove`] for a tree of `depth` (at most [`Self::depth`]).
+    pub fn prove_at(
+        &self,
+        depth: usize,
+        transfers: &[(TransactionPublicInputs, TransactionProof)],
         mut progress: impl FnMut(usize, usize, usize),
     ) -> Result<(CircuitProof, Digest), TreeError> {
-        let width = 1usize << self.depth();
-        if !self.covers(transfers.len()) {
-            return Err(TreeError::Count {
-                depth: self.depth(),
-                max: width,
+        self.check_count(depth, transfers.len())
+            .map_err(|(depth, max)| TreeError::Count {
+                depth,
+                max,
                 got: transfers.len(),
-            });
-        }
+            })?;
+        let width = 1usize << depth;
         // Lay every transfer out first: a bad proof is refused before hours of proving.
         let leaf_inputs = transfers
             .iter()
@@ -144,7 +173,7 @@ impl TreeKeys {
             proofs.resize(width, last);
         }
         let mut child = &self.leaf_key;
-        for (level, (shape, key)) in self.levels.iter().enumerate() {
+        for (level, (shape, key)) in self.levels[..depth].iter().enumerate() {
             let pairs: Vec<_> = proofs.chunks_exact(2).collect();
             // A pair identical to the one before it (padding) reuses its proof.
             let repeats = |i: usize| {
@@ -185,15 +214,24 @@ impl TreeKeys {
         proof: &CircuitProof,
         publics: &[TransactionPublicInputs],
     ) -> Result<(), VerifyError> {
-        if !self.covers(publics.len()) {
-            return Err(VerifyError::TransferCount {
-                depth: self.depth(),
-                max: 1 << self.depth(),
+        self.verify_at(self.depth(), proof, publics)
+    }
+
+    /// [`Self::verify`] for a tree of `depth` (at most [`Self::depth`]).
+    pub fn verify_at(
+        &self,
+        depth: usize,
+        proof: &CircuitProof,
+        publics: &[TransactionPublicInputs],
+    ) -> Result<(), VerifyError> {
+        self.check_count(depth, publics.len())
+            .map_err(|(depth, max)| VerifyError::TransferCount {
+                depth,
+                max,
                 got: publics.len(),
-            });
-        }
-        self.root_key()
-            .verify(proof, root_digest(publics, self.depth()).elements())
+            })?;
+        self.key_at(depth)
+            .verify(proof, root_digest(publics, depth).elements())
     }
 }
 

@@ -2,7 +2,8 @@
 //! the transfers whose note ciphertexts the payload carries.
 //!
 //! Payload rule (`docs/spec/node.md#da-payload`): the items are the two output ciphertexts of
-//! every shielded transfer in the block, in body order, then the coinbase note's ciphertext if
+//! every shielded transfer in the block (individually proven or listed by an aggregated batch),
+//! in body order, then the coinbase note's ciphertext if
 //! the block has one. Each must hash (`hegemon_crypto::spec::ciphertext_hash`) to the hash the
 //! transfer's proof (or the coinbase note) binds. A block with no notes carries no commitment
 //! and no payload.
@@ -11,7 +12,7 @@ use codec::{Decode, Encode};
 use hegemon_crypto::note_encryption::NOTE_CIPHERTEXT_BYTES;
 use hegemon_da::DaCommitment;
 use hegemon_runtime::{RuntimeCall, UncheckedExtrinsic};
-use pallet_shielded_pool::{CoinbaseNote, ShieldedTransfer};
+use pallet_shielded_pool::{CoinbaseNote, PublicInputBytes, ShieldedTransfer};
 use transaction_circuit::TransactionPublicInputs;
 
 /// A pool transaction as the author and the relay see it.
@@ -42,6 +43,22 @@ pub fn shape_of<E: Encode>(extrinsic: &E) -> PoolShape {
             PoolShape::Transfer(transfer)
         }
         _ => PoolShape::Other,
+    }
+}
+
+/// The transfer of a one-transfer `submit_transfers` (shielded-only, so an aggregator may batch
+/// it; a `transparent_transfer` is signed for its own call and is not).
+pub fn shielded_transfer_of<E: Encode>(extrinsic: &E) -> Option<ShieldedTransfer> {
+    use pallet_shielded_pool::Call as Pool;
+    let xt = UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]).ok()?;
+    match xt.function {
+        RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => {
+            match transfers.into_inner().as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -89,8 +106,8 @@ pub enum PayloadError {
 pub struct BodyDa {
     /// The `DataAvailability::set_commitment` inherent, if present.
     pub commitment: Option<DaCommitment>,
-    /// Every shielded transfer, in body order.
-    pub transfers: Vec<ShieldedTransfer>,
+    /// The public inputs of every shielded transfer, in body order.
+    pub transfers: Vec<PublicInputBytes>,
     /// The `ShieldedPool::set_coinbase` inherent's note, if present.
     pub coinbase: Option<CoinbaseNote>,
     /// The `Timestamp::set` inherent's time (Unix milliseconds), if present.
@@ -119,10 +136,14 @@ impl BodyDa {
                 self.commitment = commitment.decode_commitment().ok();
             }
             RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => {
-                self.transfers.extend(transfers.iter().cloned());
+                self.transfers
+                    .extend(transfers.iter().map(|t| t.public_inputs));
+            }
+            RuntimeCall::ShieldedPool(Pool::submit_aggregated { transfers, .. }) => {
+                self.transfers.extend(transfers.iter().copied());
             }
             RuntimeCall::ShieldedPool(Pool::transparent_transfer { transfer, .. }) => {
-                self.transfers.push((**transfer).clone());
+                self.transfers.push(transfer.public_inputs);
             }
             RuntimeCall::ShieldedPool(Pool::set_coinbase { note }) => {
                 self.coinbase = Some(note.clone());
@@ -146,12 +167,11 @@ impl BodyDa {
     }
 
     /// Public inputs of every transfer, in order.
-    fn public_inputs(&self) -> Result<Vec<TransactionPublicInputs>, PayloadError> {
+    pub fn public_inputs(&self) -> Result<Vec<TransactionPublicInputs>, PayloadError> {
         self.transfers
             .iter()
             .map(|t| {
-                TransactionPublicInputs::from_bytes(&t.public_inputs)
-                    .map_err(|_| PayloadError::BadPublicInputs)
+                TransactionPublicInputs::from_bytes(t).map_err(|_| PayloadError::BadPublicInputs)
             })
             .collect()
     }
@@ -218,17 +238,14 @@ mod tests {
     use super::*;
     use transaction_circuit::PUBLIC_INPUT_BYTES;
 
-    /// A transfer whose public inputs bind the hashes of `ciphertexts` (everything else zero).
-    fn transfer(ciphertexts: [&[u8]; 2]) -> ShieldedTransfer {
+    /// Public inputs binding the hashes of `ciphertexts` (everything else zero).
+    fn transfer(ciphertexts: [&[u8]; 2]) -> PublicInputBytes {
         let mut public_inputs = [0u8; PUBLIC_INPUT_BYTES];
         for (slot, c) in [5, 6].into_iter().zip(ciphertexts) {
             let hash = hegemon_crypto::spec::ciphertext_hash(c).to_bytes();
             public_inputs[48 * slot..48 * (slot + 1)].copy_from_slice(&hash);
         }
-        ShieldedTransfer {
-            public_inputs,
-            proof: Default::default(),
-        }
+        public_inputs
     }
 
     fn ciphertext(byte: u8) -> Vec<u8> {

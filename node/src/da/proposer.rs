@@ -1,5 +1,6 @@
 //! The block author: picks the pool's transfers whose ciphertexts this node holds, orders them
-//! canonically, mints the coinbase note to the miner's address (`--miner-address`), puts all
+//! canonically (with `--aggregate`, shielded transfers enter only through the aggregator's
+//! proven batch, [`crate::aggregator`]), mints the coinbase note to the miner's address (`--miner-address`), puts all
 //! the new notes' ciphertexts in the block's DA payload and the payload's commitment in the
 //! block (`docs/spec/node.md#block-building`).
 //!
@@ -8,7 +9,7 @@
 //! built with the commitment inherent and exactly those transfers. The second run's proof
 //! checks are verification-cache hits.
 
-use std::{pin::Pin, sync::Arc, time::Instant};
+use std::{collections::HashMap, pin::Pin, sync::Arc, time::Instant};
 
 use futures::{Future, FutureExt};
 use hegemon_crypto::{Address, AssetId, Memo, Note, NoteValue, Rseed, encrypt_note, spec};
@@ -22,10 +23,12 @@ use sp_consensus::{Environment, Proposal, ProposeArgs, Proposer};
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 
 use super::{
-    payload::{PoolShape, shape_of},
+    payload::{PoolShape, shape_of, shielded_transfer_of},
     sidecar::{Ciphertexts, Sidecar, TemplatePayload},
 };
 use transaction_circuit::TransactionPublicInputs;
+
+use crate::aggregator::{Aggregate, Aggregator};
 
 /// Builds block templates for the miner.
 pub struct DaProposerFactory<C, P> {
@@ -33,17 +36,26 @@ pub struct DaProposerFactory<C, P> {
     pool: Arc<P>,
     sidecar: Sidecar,
     payout: Option<Arc<Address>>,
+    aggregator: Option<Aggregator>,
 }
 
 impl<C, P> DaProposerFactory<C, P> {
     /// Proposes on `client`, taking transactions from `pool` and ciphertexts from `sidecar`;
-    /// mints each block's coinbase note to `payout`, if given.
-    pub fn new(client: Arc<C>, pool: Arc<P>, sidecar: Sidecar, payout: Option<Address>) -> Self {
+    /// mints each block's coinbase note to `payout`, if given; with an `aggregator`, includes
+    /// shielded transfers only through its aggregates.
+    pub fn new(
+        client: Arc<C>,
+        pool: Arc<P>,
+        sidecar: Sidecar,
+        payout: Option<Address>,
+        aggregator: Option<Aggregator>,
+    ) -> Self {
         Self {
             client,
             pool,
             sidecar,
             payout: payout.map(Arc::new),
+            aggregator,
         }
     }
 }
@@ -54,6 +66,7 @@ pub struct DaProposer<C, P> {
     pool: Arc<P>,
     sidecar: Sidecar,
     payout: Option<Arc<Address>>,
+    aggregator: Option<Aggregator>,
     parent_hash: <Block as BlockT>::Hash,
     parent_number: u32,
 }
@@ -74,17 +87,20 @@ where
             pool: self.pool.clone(),
             sidecar: self.sidecar.clone(),
             payout: self.payout.clone(),
+            aggregator: self.aggregator.clone(),
             parent_hash: parent.hash(),
             parent_number: *parent.number(),
         }))
     }
 }
 
-/// A pool transaction as the author sees it.
+/// A transaction the author may include.
 struct Candidate {
     extrinsic: <Block as BlockT>::Extrinsic,
-    /// For a transfer: its hash (the canonical sort key), ciphertexts and fee.
-    transfer: Option<PooledTransfer>,
+    /// The transfers it applies, in order (none for other transactions).
+    transfers: Vec<PooledTransfer>,
+    /// The aggregator's batch it is, if it is one.
+    aggregate: Option<Arc<Aggregate>>,
 }
 
 struct PooledTransfer {
@@ -130,39 +146,70 @@ where
         ready: impl Iterator<Item = <Block as BlockT>::Extrinsic>,
     ) -> Vec<Candidate> {
         let (mut transfers, mut others) = (Vec::new(), Vec::new());
+        // With an aggregator, shielded transfers wait for its batch.
+        let mut for_aggregate = HashMap::new();
         for extrinsic in ready {
             // Multi-transfer batches are not re-batched by this author, so they are left out.
             match shape_of(&extrinsic) {
                 PoolShape::Other => others.push(Candidate {
                     extrinsic,
-                    transfer: None,
+                    transfers: Vec::new(),
+                    aggregate: None,
                 }),
                 PoolShape::Batch => {}
                 PoolShape::Transfer(transfer) => {
-                    let hash = transfer.hash();
-                    let fee = TransactionPublicInputs::from_bytes(&transfer.public_inputs)
-                        .map_or(0, |p| p.fee);
-                    match self.sidecar.ciphertexts(&hash) {
-                        Some(ciphertexts) => transfers.push(Candidate {
-                            extrinsic,
-                            transfer: Some(PooledTransfer {
-                                hash,
-                                ciphertexts,
-                                fee,
-                            }),
-                        }),
-                        None => log::debug!(
-                            target: "hegemon-da",
-                            "skipping transfer {}: its ciphertexts are not held here",
-                            super::store::hex(&hash)
-                        ),
+                    let Some(pooled) = self.pooled(&transfer) else {
+                        continue;
+                    };
+                    if self.aggregator.is_some() && shielded_transfer_of(&extrinsic).is_some() {
+                        for_aggregate.insert(pooled.hash, pooled);
+                        continue;
                     }
+                    transfers.push(Candidate {
+                        extrinsic,
+                        transfers: vec![pooled],
+                        aggregate: None,
+                    });
                 }
             }
         }
-        transfers.sort_by_key(|c| c.transfer.as_ref().map(|t| t.hash));
+        if let Some(aggregate) = self.aggregator.as_ref().and_then(Aggregator::ready) {
+            // Offered only while all its transfers are ready here.
+            let pooled: Option<Vec<PooledTransfer>> = aggregate
+                .hashes
+                .iter()
+                .map(|hash| for_aggregate.remove(hash))
+                .collect();
+            if let Some(pooled) = pooled {
+                transfers.push(Candidate {
+                    extrinsic: aggregate.extrinsic.clone(),
+                    transfers: pooled,
+                    aggregate: Some(aggregate),
+                });
+            }
+        }
+        transfers.sort_by_key(|c| c.transfers.first().map(|t| t.hash));
         transfers.extend(others);
         transfers
+    }
+
+    /// A pool transfer with its hash, fee and ciphertexts, if this node holds them.
+    fn pooled(&self, transfer: &pallet_shielded_pool::ShieldedTransfer) -> Option<PooledTransfer> {
+        let hash = transfer.hash();
+        let fee = TransactionPublicInputs::from_bytes(&transfer.public_inputs).map_or(0, |p| p.fee);
+        let Some(ciphertexts) = self.sidecar.ciphertexts(&hash) else {
+            log::debug!(
+                target: "hegemon-da",
+                "skipping transfer {}: its ciphertexts are not held here",
+                super::store::hex(&hash)
+            );
+            return None;
+        };
+        Some(PooledTransfer {
+            hash,
+            ciphertexts,
+            fee,
+        })
     }
 
     fn builder(
@@ -200,7 +247,19 @@ where
                 {
                     break;
                 }
-                Err(e) => log::debug!(target: "hegemon-da", "dropping a transaction: {e}"),
+                Err(e) => {
+                    log::debug!(target: "hegemon-da", "dropping a transaction: {e}");
+                    if let (Some(aggregate), Some(aggregator)) =
+                        (&candidate.aggregate, &self.aggregator)
+                    {
+                        log::info!(
+                            target: "hegemon-aggregate",
+                            "an aggregate of {} transfers no longer applies ({e}); proving anew",
+                            aggregate.hashes.len()
+                        );
+                        aggregator.reject(aggregate);
+                    }
+                }
             }
         }
         Ok(applied)
@@ -214,8 +273,7 @@ where
         applied: Vec<&Candidate>,
     ) -> Result<Proposal<Block>, ClientError> {
         let app = |e: String| ClientError::Application(e.into());
-        let transfers: Vec<&PooledTransfer> =
-            applied.iter().filter_map(|c| c.transfer.as_ref()).collect();
+        let transfers: Vec<&PooledTransfer> = applied.iter().flat_map(|c| &c.transfers).collect();
         let mut ciphertexts: Vec<&[u8]> = transfers
             .iter()
             .flat_map(|t| t.ciphertexts.iter().map(Vec::as_slice))

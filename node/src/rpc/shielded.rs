@@ -179,11 +179,8 @@ where
             RpcError::Internal(format!("block #{number} has notes but no DA commitment"))
         })?;
         let nullifiers = da
-            .transfers
-            .iter()
-            .map(|t| TransactionPublicInputs::from_bytes(&t.public_inputs))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| internal(&format!("{e:?}")))?
+            .public_inputs()
+            .map_err(|e| internal(&e))?
             .iter()
             .flat_map(|p| p.nullifiers.iter().map(|n| to_hex(&n.to_bytes())))
             .collect();

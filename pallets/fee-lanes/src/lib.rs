@@ -227,12 +227,9 @@ pub mod pallet {
             let who = ensure_signed(origin)?;
             let hash = transfer.hash();
             ensure!(!Pending::<T>::contains_key(hash), Error::<T>::AlreadyPosted);
-            let checked = pallet_shielded_pool::Pallet::<T>::check_batch(
-                core::slice::from_ref(&*transfer),
-                None,
-            )
-            .map_err(|_| Error::<T>::InvalidTransfer)?;
-            pallet_shielded_pool::Pallet::<T>::verify_checked(&checked)
+            pallet_shielded_pool::Pallet::<T>::check_batch(&[&transfer.public_inputs], None)
+                .map_err(|_| Error::<T>::InvalidTransfer)?;
+            pallet_shielded_pool::Pallet::<T>::verify_proofs(core::slice::from_ref(&*transfer))
                 .map_err(|_| Error::<T>::InvalidTransfer)?;
             let due =
                 frame_system::Pallet::<T>::block_number().saturating_add(T::InclusionDelay::get());
@@ -273,7 +270,7 @@ pub mod pallet {
                     continue;
                 };
                 let still_valid = pallet_shielded_pool::Pallet::<T>::check_batch(
-                    core::slice::from_ref(&forced.transfer),
+                    &[&forced.transfer.public_inputs],
                     None,
                 )
                 .is_ok();

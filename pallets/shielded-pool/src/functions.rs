@@ -22,8 +22,8 @@ use crate::types::*;
 pub struct CheckedTransfer {
     /// Decoded public inputs.
     pub public: TransactionPublicInputs,
-    /// The original transfer (for proof verification).
-    pub transfer: ShieldedTransfer,
+    /// Its identity ([`transfer_hash`]).
+    pub hash: [u8; 32],
 }
 
 type BalanceOf<T> =
@@ -54,11 +54,11 @@ impl<T: Config> Pallet<T> {
     /// Every check that does not need the proof, in order. `transparent` names the account of a
     /// transparent transfer (then the batch holds exactly that one transfer).
     pub fn check_batch(
-        transfers: &[ShieldedTransfer],
+        transfers: &[&PublicInputBytes],
         transparent: Option<&T::AccountId>,
     ) -> Result<Vec<CheckedTransfer>, Error<T>> {
         ensure!(!transfers.is_empty(), Error::<T>::EmptyBatch);
-        let hashes: Vec<[u8; 32]> = transfers.iter().map(ShieldedTransfer::hash).collect();
+        let hashes: Vec<[u8; 32]> = transfers.iter().map(|p| transfer_hash(p)).collect();
         ensure!(
             hashes.windows(2).all(|w| w[0] < w[1]),
             Error::<T>::UnorderedBatch
@@ -71,8 +71,8 @@ impl<T: Config> Pallet<T> {
         let fee = T::Fees::transfer_fee();
         let mut seen = BTreeSet::new();
         let mut checked = Vec::with_capacity(transfers.len());
-        for transfer in transfers {
-            let public = TransactionPublicInputs::from_bytes(&transfer.public_inputs)
+        for (public_inputs, hash) in transfers.iter().zip(hashes) {
+            let public = TransactionPublicInputs::from_bytes(*public_inputs)
                 .map_err(|_| Error::<T>::MalformedPublicInputs)?;
             ensure!(
                 public.circuit_version == CIRCUIT_VERSION,
@@ -103,26 +103,38 @@ impl<T: Config> Pallet<T> {
                 );
                 ensure!(seen.insert(nf), Error::<T>::DuplicateNullifier);
             }
-            checked.push(CheckedTransfer {
-                public,
-                transfer: transfer.clone(),
-            });
+            checked.push(CheckedTransfer { public, hash });
         }
         Ok(checked)
     }
 
-    /// Verifies every proof of a checked batch (through the host function in the runtime).
-    pub fn verify_checked(checked: &[CheckedTransfer]) -> Result<(), Error<T>> {
-        let items = checked
+    /// Verifies every transfer's own proof (through the host function in the runtime).
+    pub fn verify_proofs(transfers: &[ShieldedTransfer]) -> Result<(), Error<T>> {
+        let items = transfers
             .iter()
-            .map(|c| (c.transfer.public_inputs.to_vec(), c.transfer.proof.to_vec()))
+            .map(|t| (t.public_inputs.to_vec(), t.proof.to_vec()))
             .collect();
         let results = T::ProofVerifier::verify_batch(items);
         ensure!(
-            results.len() == checked.len() && results.iter().all(|ok| *ok),
+            results.len() == transfers.len() && results.iter().all(|ok| *ok),
             Error::<T>::InvalidProof
         );
         Ok(())
+    }
+
+    /// Verifies one aggregated proof for all of `transfers`, in order.
+    pub fn verify_aggregate(transfers: &[PublicInputBytes], proof: &[u8]) -> Result<(), Error<T>> {
+        let public_inputs = transfers.concat();
+        ensure!(
+            T::ProofVerifier::verify_aggregate(public_inputs, proof.to_vec()),
+            Error::<T>::InvalidProof
+        );
+        Ok(())
+    }
+
+    /// The public inputs of `transfers`, as [`Self::check_batch`] takes them.
+    pub fn public_inputs_of(transfers: &[ShieldedTransfer]) -> Vec<&PublicInputBytes> {
+        transfers.iter().map(|t| &t.public_inputs).collect()
     }
 
     /// Applies checked and verified transfers: nullifiers, commitments, fees, events.
@@ -139,7 +151,7 @@ impl<T: Config> Pallet<T> {
             .collect();
         let first = Self::append_commitments(&leaves)?;
         for (i, c) in checked.into_iter().enumerate() {
-            let hash = c.transfer.hash();
+            let hash = c.hash;
             LastTransferHash::<T>::put(hash);
             T::OnTransferApplied::applied(&hash);
             let p = &c.public;
@@ -168,11 +180,28 @@ impl<T: Config> Pallet<T> {
         _source: TransactionSource,
         transfers: &BoundedVec<ShieldedTransfer, T::MaxTransfersPerBatch>,
     ) -> TransactionValidityWithRefund {
-        let invalid = |e: Error<T>| {
-            TransactionValidityError::Invalid(InvalidTransaction::Custom(error_code(e)))
-        };
-        let checked = Self::check_batch(transfers, None).map_err(invalid)?;
-        Self::verify_checked(&checked).map_err(invalid)?;
+        let checked = Self::check_batch(&Self::public_inputs_of(transfers), None)
+            .and_then(|checked| Self::verify_proofs(transfers).map(|()| checked))
+            .map_err(invalid::<T>)?;
+        Ok((Self::validity(&checked), Weight::zero()))
+    }
+
+    /// `#[pallet::authorize]` of `submit_aggregated`: the same state checks, then the one
+    /// aggregated proof in place of the transfers' own.
+    pub fn authorize_aggregated(
+        _source: TransactionSource,
+        transfers: &BoundedVec<PublicInputBytes, T::MaxTransfersPerBatch>,
+        proof: &BoundedVec<u8, ConstU32<MAX_AGGREGATE_PROOF_BYTES>>,
+    ) -> TransactionValidityWithRefund {
+        let listed: Vec<&PublicInputBytes> = transfers.iter().collect();
+        let checked = Self::check_batch(&listed, None)
+            .and_then(|checked| Self::verify_aggregate(transfers, proof).map(|()| checked))
+            .map_err(invalid::<T>)?;
+        Ok((Self::validity(&checked), Weight::zero()))
+    }
+
+    /// Pool validity of checked transfers: one tag per nullifier, no priority by fee.
+    fn validity(checked: &[CheckedTransfer]) -> ValidTransaction {
         let provides = checked
             .iter()
             .flat_map(|c| {
@@ -182,14 +211,13 @@ impl<T: Config> Pallet<T> {
                     .map(|nf| (b"hegemon/nf", nf.to_bytes()).encode())
             })
             .collect();
-        let valid = ValidTransaction {
+        ValidTransaction {
             priority: 0,
             requires: Vec::new(),
             provides,
             longevity: u64::from(T::AnchorWindow::get()),
             propagate: true,
-        };
-        Ok((valid, Weight::zero()))
+        }
     }
 
     /// Mints the pending coinbase note. Consensus rule: its value must be exactly the reward
@@ -264,6 +292,11 @@ impl<T: Config> Pallet<T> {
     pub fn is_spent(nullifier: &DigestBytes) -> bool {
         Nullifiers::<T>::contains_key(nullifier)
     }
+}
+
+/// A pallet error as the pool's invalid-transaction error.
+fn invalid<T: Config>(e: Error<T>) -> TransactionValidityError {
+    TransactionValidityError::Invalid(InvalidTransaction::Custom(error_code(e)))
 }
 
 /// The error's index, as `InvalidTransaction::Custom` carries it to the pool.

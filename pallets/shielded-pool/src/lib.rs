@@ -242,7 +242,7 @@ pub mod pallet {
             transfers: BoundedVec<ShieldedTransfer, T::MaxTransfersPerBatch>,
         ) -> DispatchResult {
             frame_system::ensure_authorized(origin)?;
-            let checked = Self::check_batch(&transfers, None)?;
+            let checked = Self::check_batch(&Self::public_inputs_of(&transfers), None)?;
             Self::apply_batch(checked)
         }
 
@@ -260,12 +260,12 @@ pub mod pallet {
             account: T::AccountId,
         ) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let checked = Self::check_batch(core::slice::from_ref(&*transfer), Some(&account))?;
+            let checked = Self::check_batch(&[&transfer.public_inputs], Some(&account))?;
             let amount = checked[0].public.value_balance.amount;
             if amount < 0 {
                 ensure!(who == account, Error::<T>::WrongChainBinding);
             }
-            Self::verify_checked(&checked)?;
+            Self::verify_proofs(core::slice::from_ref(&*transfer))?;
             let value = functions::transparent_amount::<T>(amount)?;
             // Dropping the imbalances is the point: value entering the pool leaves the
             // transparent supply, value leaving it re-enters it.
@@ -301,6 +301,29 @@ pub mod pallet {
             ensure!(note.commitment().is_some(), Error::<T>::MalformedCoinbase);
             PendingCoinbase::<T>::put(note);
             Ok(())
+        }
+
+        /// Applies a batch of shielded transfers (value balance 0 each) in canonical order,
+        /// listed by their public inputs and authorized by ONE aggregated proof over all of
+        /// them (`docs/spec/aggregation.md#blocks`) instead of a proof each.
+        ///
+        /// No signature: the aggregated proof authorizes the batch
+        /// ([`Pallet::authorize_aggregated`]). Errors: as [`Self::submit_transfers`].
+        #[pallet::call_index(3)]
+        #[pallet::weight(T::WeightInfo::submit_transfers(transfers.len() as u32))]
+        #[pallet::authorize(Pallet::<T>::authorize_aggregated)]
+        #[pallet::weight_of_authorize(T::WeightInfo::verify_aggregate(transfers.len() as u32))]
+        pub fn submit_aggregated(
+            origin: OriginFor<T>,
+            transfers: BoundedVec<PublicInputBytes, T::MaxTransfersPerBatch>,
+            proof: BoundedVec<u8, ConstU32<MAX_AGGREGATE_PROOF_BYTES>>,
+        ) -> DispatchResult {
+            frame_system::ensure_authorized(origin)?;
+            // Verified by `authorize_aggregated`, which also runs when the block is applied.
+            let _ = proof;
+            let listed: alloc::vec::Vec<&PublicInputBytes> = transfers.iter().collect();
+            let checked = Self::check_batch(&listed, None)?;
+            Self::apply_batch(checked)
         }
     }
 

@@ -148,4 +148,8 @@ impl VerifyProofs for NativeVerifier {
             })
             .collect()
     }
+
+    fn verify_aggregate(public_inputs: Vec<u8>, proof: Vec<u8>) -> bool {
+        aggregation_circuit::block::verify_block(&public_inputs, &proof).is_ok()
+    }
 }

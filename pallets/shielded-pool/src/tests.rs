@@ -123,9 +123,9 @@ fn every_rejection_leaves_state_unchanged() {
         let mut bad_proof = good.clone();
         let mid = bad_proof.proof.len() / 2;
         bad_proof.proof[mid] ^= 0x10;
-        let checked = ShieldedPool::check_batch(&[bad_proof], None).expect("state checks pass");
+        ShieldedPool::check_batch(&[&bad_proof.public_inputs], None).expect("state checks pass");
         assert_eq!(
-            ShieldedPool::verify_checked(&checked).map_err(sp_runtime::DispatchError::from),
+            ShieldedPool::verify_proofs(&[bad_proof]).map_err(sp_runtime::DispatchError::from),
             Err(Error::<Test>::InvalidProof.into())
         );
         // Wrong fee.
@@ -417,5 +417,90 @@ fn coinbase_rejections() {
             <ShieldedPool as frame_support::inherent::ProvideInherent>::create_inherent(&data)
                 .expect("created");
         assert!(<ShieldedPool as frame_support::inherent::ProvideInherent>::is_inherent(&call));
+    });
+}
+
+/// One aggregated proof over `transfers` (in order), as a block author proves it.
+fn aggregate(transfers: &[ShieldedTransfer]) -> Vec<u8> {
+    let inputs: Vec<_> = transfers
+        .iter()
+        .map(|t| {
+            (
+                transaction_circuit::TransactionPublicInputs::from_bytes(&t.public_inputs)
+                    .expect("public inputs"),
+                transaction_circuit::TransactionProof::from_bytes(&t.proof).expect("proof"),
+            )
+        })
+        .collect();
+    aggregation_circuit::block::prove_block(&inputs, |_, _, _| {}).expect("the block proves")
+}
+
+#[test]
+fn an_aggregated_proof_authorizes_its_transfers_and_nothing_else() {
+    new_test_ext(genesis_commitments()).execute_with(|| {
+        let transfer = standard().prove();
+        let other = Spec {
+            spends: [2, 3],
+            outputs: [650, 50],
+            ..standard()
+        }
+        .prove();
+        let proof = aggregate(core::slice::from_ref(&transfer));
+        let listed = |t: &ShieldedTransfer| -> BoundedVec<crate::PublicInputBytes, _> {
+            vec![t.public_inputs].try_into().expect("bound")
+        };
+        let bounded = |p: Vec<u8>| -> BoundedVec<u8, _> { p.try_into().expect("bound") };
+        let authorize = |t: &ShieldedTransfer, p: Vec<u8>| {
+            ShieldedPool::authorize_aggregated(
+                sp_runtime::transaction_validity::TransactionSource::External,
+                &listed(t),
+                &bounded(p),
+            )
+        };
+        let valid = authorize(&transfer, proof.clone()).expect("valid");
+        assert_eq!(valid.0.provides.len(), 2, "one tag per nullifier");
+
+        // The proof covers this transfer only: not another's public inputs, not a changed byte.
+        let invalid_proof = sp_runtime::transaction_validity::InvalidTransaction::Custom(
+            crate::functions::error_code(Error::<Test>::InvalidProof),
+        );
+        assert_eq!(
+            authorize(&other, proof.clone()).map(|_| ()),
+            Err(invalid_proof.into())
+        );
+        let mut tampered = proof.clone();
+        let mid = tampered.len() / 2;
+        tampered[mid] ^= 1;
+        assert_eq!(
+            authorize(&transfer, tampered).map(|_| ()),
+            Err(invalid_proof.into())
+        );
+        assert!(authorize(&transfer, Vec::new()).is_err());
+
+        // Applied like a batch of individually proven transfers; its identity is the same.
+        let call = crate::Call::<Test>::submit_aggregated {
+            transfers: listed(&transfer),
+            proof: bounded(proof.clone()),
+        };
+        let signed: RuntimeCall = call.into();
+        assert!(signed.dispatch(RuntimeOrigin::signed(1)).is_err());
+        assert_ok!(ShieldedPool::submit_aggregated(
+            frame_system::RawOrigin::Authorized.into(),
+            listed(&transfer),
+            bounded(proof.clone()),
+        ));
+        assert_eq!(Tree::<Test>::get().size, 6);
+        assert_eq!(
+            crate::LastTransferHash::<Test>::get(),
+            Some(crate::transfer_hash(&transfer.public_inputs))
+        );
+        assert_eq!(
+            transfer.hash(),
+            crate::transfer_hash(&transfer.public_inputs)
+        );
+        // Spent now: neither the aggregate nor the transfer's own proof applies again.
+        next_block();
+        assert!(authorize(&transfer, proof).is_err());
+        assert_noop!(submit(vec![transfer]), Error::<Test>::NullifierAlreadySpent);
     });
 }

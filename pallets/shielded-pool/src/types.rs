@@ -13,6 +13,10 @@ pub type DigestBytes = [u8; 48];
 pub const MAX_CHAIN_ID_BYTES: u32 = 64;
 /// Largest encoded transaction proof (`transaction_circuit::proof::MAX_PROOF_BYTES`).
 pub const MAX_PROOF_BYTES: u32 = transaction_circuit::proof::MAX_PROOF_BYTES as u32;
+/// Largest encoded aggregated proof (`aggregation_circuit::block::MAX_AGGREGATE_PROOF_BYTES`).
+pub const MAX_AGGREGATE_PROOF_BYTES: u32 = 1 << 20;
+/// A transfer's public inputs, `TransactionPublicInputs::to_bytes`.
+pub type PublicInputBytes = [u8; PUBLIC_INPUT_BYTES];
 
 /// One private transfer: its public inputs and its proof.
 #[derive(
@@ -26,10 +30,18 @@ pub struct ShieldedTransfer {
 }
 
 impl ShieldedTransfer {
-    /// The transfer's identity: BLAKE2-256 of its encoding. Batches are ordered by it.
+    /// The transfer's identity ([`transfer_hash`] of its public inputs). Batches are ordered by
+    /// it.
     pub fn hash(&self) -> [u8; 32] {
-        sp_io::hashing::blake2_256(&self.encode())
+        transfer_hash(&self.public_inputs)
     }
+}
+
+/// A transfer's identity: BLAKE2-256 of its public inputs. The proof is left out, so a transfer
+/// keeps its identity when its proof is replaced by a block's aggregated proof (and the
+/// nullifiers in the public inputs already make it unique).
+pub fn transfer_hash(public_inputs: &PublicInputBytes) -> [u8; 32] {
+    sp_io::hashing::blake2_256(public_inputs)
 }
 
 /// The stored frontier of the note tree (see `hegemon_merkle::Frontier`).
@@ -56,6 +68,10 @@ impl Default for TreeState {
 pub trait VerifyProofs {
     /// One result per `(public_inputs, proof)` pair, in order.
     fn verify_batch(items: Vec<(Vec<u8>, Vec<u8>)>) -> Vec<bool>;
+
+    /// Whether `proof` is the aggregated proof of transfers with these public inputs
+    /// (concatenated, in order; `docs/spec/aggregation.md#blocks`).
+    fn verify_aggregate(public_inputs: Vec<u8>, proof: Vec<u8>) -> bool;
 }
 
 /// The deterministic fee schedule (pallet `fee-lanes` in the runtime).

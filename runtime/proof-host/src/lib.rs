@@ -1,4 +1,4 @@
-//! Transaction-proof verification as a runtime host function.
+//! Transaction-proof and aggregated-proof verification as runtime host functions.
 //!
 //! Verifying a transfer proof is a consensus rule. The runtime (WASM) calls these functions, and
 //! the node executes them natively: the STARK verifier runs about 3 ms natively, and a batch
@@ -40,6 +40,16 @@ pub trait ShieldedProofs {
         proof: PassFatPointerAndRead<&[u8]>,
     ) -> bool {
         verify_native(public_inputs, proof)
+    }
+
+    /// `true` iff `proof` is the aggregated proof of transfers with these public inputs
+    /// (concatenated encodings, in block order; `docs/spec/aggregation.md#blocks`). The first
+    /// call at a new tree depth builds that depth's keys (seconds per level); they are kept.
+    fn verify_aggregate(
+        public_inputs: PassFatPointerAndRead<&[u8]>,
+        proof: PassFatPointerAndRead<&[u8]>,
+    ) -> bool {
+        aggregation_circuit::block::verify_block(public_inputs, proof).is_ok()
     }
 
     /// Verifies a batch of `(public_inputs, proof)` pairs in parallel; one result per pair, in

@@ -1,0 +1,69 @@
+//! M5: a block's aggregated proof, proven and verified through the byte-level block rule that
+//! the runtime's host function applies.
+
+use aggregation_circuit::block::{BlockProofError, prove_block, verify_block};
+use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
+use transaction_circuit::{PUBLIC_INPUT_BYTES, ValueBalance};
+
+#[test]
+fn a_block_proof_binds_exactly_its_listed_transfers() {
+    let transfers: Vec<_> = [
+        transfer_witness(),
+        transfer_witness_with(
+            hegemon_crypto::AssetId::NATIVE,
+            ValueBalance::ZERO,
+            [700, 300],
+            [800, 150],
+            50,
+        ),
+    ]
+    .iter()
+    .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
+    .collect();
+    let bytes = |i: usize| transfers[i].0.to_bytes().to_vec();
+
+    // One transfer: the root is its leaf proof (depth 0).
+    let proof = prove_block(&transfers[..1], |_, _, _| {}).expect("the block proves");
+    verify_block(&bytes(0), &proof).expect("the block verifies");
+
+    // Another transfer's public inputs, or both listed: refused.
+    assert!(matches!(
+        verify_block(&bytes(1), &proof),
+        Err(BlockProofError::Verify(_))
+    ));
+    assert!(matches!(
+        verify_block(&[bytes(0), bytes(1)].concat(), &proof),
+        Err(BlockProofError::Verify(_))
+    ));
+    // A flipped proof byte, trailing bytes, garbage: refused with a typed error.
+    for at in [proof.len() / 3, proof.len() / 2, proof.len() - 1] {
+        let mut tampered = proof.clone();
+        tampered[at] ^= 1;
+        assert!(verify_block(&bytes(0), &tampered).is_err(), "flip at {at}");
+    }
+    let mut longer = proof.clone();
+    longer.push(0);
+    assert!(matches!(
+        verify_block(&bytes(0), &longer),
+        Err(BlockProofError::Malformed)
+    ));
+    assert!(matches!(
+        verify_block(&bytes(0), &[7u8; 100]),
+        Err(BlockProofError::Malformed)
+    ));
+    // Malformed public inputs: a partial encoding, none, a non-canonical digest.
+    assert!(matches!(
+        verify_block(&bytes(0)[..PUBLIC_INPUT_BYTES - 1], &proof),
+        Err(BlockProofError::PublicInputs { index: 0 })
+    ));
+    assert!(matches!(
+        verify_block(&[], &proof),
+        Err(BlockProofError::Count(0))
+    ));
+    let mut bad = bytes(0);
+    bad[..4].copy_from_slice(&[0xff; 4]);
+    assert!(matches!(
+        verify_block(&bad, &proof),
+        Err(BlockProofError::PublicInputs { index: 0 })
+    ));
+}
