@@ -228,8 +228,10 @@ fn tree(n: usize) {
     let setup = start.elapsed();
     eprintln!("keys for {depth} levels in {setup:?}");
     let start = Instant::now();
-    let mut level_ms = vec![0.0f64; depth + 1];
-    let mut level_proofs = vec![0usize; depth + 1];
+    // Level 0 is the leaves (each over `2^leaf_log` transfers), then one level per node height.
+    let levels = depth - keys.leaf_log() + 1;
+    let mut level_ms = vec![0.0f64; levels];
+    let mut level_proofs = vec![0usize; levels];
     let mut last = Instant::now();
     let (root, _) = keys
         .prove(&transfers, |level, done, total| {
@@ -252,6 +254,7 @@ fn tree(n: usize) {
             "bench": "aggregation_tree",
             "transfers": n,
             "depth": depth,
+            "leaf_transfers": 1usize << keys.leaf_log(),
             "setup_ms": setup.as_secs_f64() * 1e3,
             "prove_ms": prove.as_secs_f64() * 1e3,
             "prove_ms_per_level": level_ms,

@@ -14,6 +14,7 @@ use std::sync::{Mutex, PoisonError};
 
 use transaction_circuit::{PUBLIC_INPUT_BYTES, TransactionProof, TransactionPublicInputs};
 
+use crate::leaf::MAX_LEAF_LOG_WIDTH;
 use crate::proof::{CircuitProof, VerifyError};
 use crate::tree::{TreeError, TreeKeys};
 
@@ -46,12 +47,16 @@ pub enum BlockProofError {
 /// Most transfers one aggregated proof covers (a tree of depth 10).
 pub const MAX_BLOCK_TRANSFERS: usize = 1 << 10;
 
-/// The keys built so far, shared by every prover and verifier of this process.
-static KEYS: Mutex<Option<Arc<TreeKeys>>> = Mutex::new(None);
+/// The keys built so far, shared by every prover and verifier of this process: one set per leaf
+/// width (`TreeKeys::leaf_log_for`), so trees of depth 0, 1 and 2 have their own and all deeper
+/// ones share the 8-wide leaves.
+static KEYS: Mutex<[Option<Arc<TreeKeys>>; MAX_LEAF_LOG_WIDTH + 1]> =
+    Mutex::new([const { None }; MAX_LEAF_LOG_WIDTH + 1]);
 
-/// Keys covering trees of at least `depth`, built (or deepened) on first use.
+/// Keys covering trees of `depth`, built (or deepened) on first use.
 pub fn keys_for_depth(depth: usize) -> Arc<TreeKeys> {
-    let mut slot = KEYS.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut slots = KEYS.lock().unwrap_or_else(PoisonError::into_inner);
+    let slot = &mut slots[TreeKeys::leaf_log_for(depth)];
     match slot.as_ref() {
         Some(keys) if keys.depth() >= depth => keys.clone(),
         _ => {

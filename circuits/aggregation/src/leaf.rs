@@ -1,6 +1,10 @@
 //! The leaf of the aggregation tree: a circuit verifying one transaction proof (M2) and exposing
-//! the digest of its public inputs, and the native side that lays a transaction proof out as
-//! that circuit's private inputs.
+//! the digest of its public inputs, or several (a wide leaf) exposing the Merkle root over their
+//! digests; and the native side that lays transaction proofs out as its private inputs.
+//!
+//! A wide leaf is the cheap way up the tree's first levels: verifying a transaction proof costs
+//! about 64 K wire slots, a node's child proof about 200 K, so eight transaction proofs fill the
+//! same table heights as one node (2^19 witness rows) and replace seven nodes.
 //!
 //! The transaction proof is a zero-knowledge uni-STARK (`HidingFriPcs` over salted Merkle trees,
 //! blowup 32, 23 queries, caps of 16 digests; `transaction_circuit::config`). The leaf replays
@@ -20,12 +24,15 @@ use transaction_circuit::{TransactionAir, TransactionProof, TransactionPublicInp
 use crate::aggregate::{expose, leaf_digest};
 use crate::circuit::{Circuit, CircuitBuilder};
 use crate::field::Ext;
-use crate::gadgets::hash;
+use crate::gadgets::hash::{self, DigestWires};
 use crate::gadgets::pcs::PcsLayout;
 use crate::gadgets::stark::{Hiding, InnerShape, verify_uni_stark};
 use crate::inner::{InnerError, ProofParts, pcs_layout_with, proof_values};
 use hegemon_crypto::poseidon2::Digest;
 use hegemon_crypto::spec::domain::AGGREGATED_PUBLIC_VALUES;
+
+/// `log2` of the most transaction proofs one leaf verifies: 8 fill a node's table heights.
+pub const MAX_LEAF_LOG_WIDTH: usize = 3;
 
 /// The verifier's view of every transaction proof: its shape and opening layout.
 #[derive(Clone, Debug)]
@@ -90,10 +97,27 @@ impl TransactionShape {
     /// The leaf circuit: verifies one transaction proof and exposes
     /// [`leaf_digest`]`(public inputs)` as its 12 public inputs.
     pub fn leaf_circuit(&self) -> Circuit {
+        self.wide_leaf_circuit(0)
+    }
+
+    /// The leaf over `2^log_width` transfers: verifies that many transaction proofs and
+    /// exposes the Merkle root over their [`leaf_digest`]s (levels `0‥log_width`, as
+    /// [`crate::tree::root_digest`] builds them), the digest of their subtree.
+    pub fn wide_leaf_circuit(&self, log_width: usize) -> Circuit {
         let mut b = CircuitBuilder::new();
-        let proof = verify_uni_stark(&mut b, &self.stark, &self.layout);
-        let digest = hash::hash_elements(&mut b, AGGREGATED_PUBLIC_VALUES, &proof.ood.public);
-        expose(&mut b, &digest);
+        let mut digests: Vec<DigestWires> = (0..1usize << log_width)
+            .map(|_| {
+                let proof = verify_uni_stark(&mut b, &self.stark, &self.layout);
+                hash::hash_elements(&mut b, AGGREGATED_PUBLIC_VALUES, &proof.ood.public)
+            })
+            .collect();
+        for level in 0..log_width as u32 {
+            digests = digests
+                .chunks_exact(2)
+                .map(|pair| hash::compress_level(&mut b, level, &pair[0], &pair[1]))
+                .collect();
+        }
+        expose(&mut b, &digests[0]);
         b.build()
     }
 }

@@ -1,17 +1,18 @@
 //! The aggregation tree (M4): one proof binding the ordered public inputs of up to `2^depth`
 //! transaction proofs.
 //!
-//! Level by level: every transfer's proof is verified by a leaf (exposing the digest of its
-//! public inputs), and every node at height `h` verifies two proofs of the level below and
-//! exposes `compress(h, left, right)`. Each level has its own circuit, fixed by the level below
+//! Level by level: the transfers' proofs are verified by leaves, each over `2^w` consecutive
+//! transfers (a wide leaf, [`crate::leaf`]; `w = min(depth, 3)`) and exposing the Merkle root over
+//! their public inputs' digests (levels `0‥w`), and every node at height `h ≥ w` verifies two
+//! proofs of the level below and exposes `compress(h, left, right)`. Each level has its own circuit, fixed by the level below
 //! (its key is the children's verifying key), so [`TreeKeys`] builds them once for a depth. The
 //! root digest is the Merkle root over the leaf digests in order, which any verifier recomputes
 //! from the transfers' public inputs ([`root_digest`]).
 //!
 //! A block's transfer count is rarely a power of two: `N < 2^depth` transfers are padded by
-//! repeating the last one. The padding costs no leaf proof (the last leaf's proof is reused),
-//! and identical padding pairs share one node proof per level, so `N` transfers cost `N` leaves
-//! and at most `N − 1 + depth` nodes. The root binds the padded list; the count itself is fixed
+//! repeating the last one. A leaf over the same transfers as the one before it (all padding)
+//! reuses that proof, and identical padding pairs share one node proof per level, so `N`
+//! transfers cost `L = ⌈N / 2^w⌉` leaves and at most `L − 1 + depth` nodes. The root binds the padded list; the count itself is fixed
 //! by the block that lists the transfers (a repeated transfer is a double spend there).
 //! Spec: `docs/spec/aggregation.md#the-tree`.
 
@@ -23,7 +24,7 @@ use transaction_circuit::{TransactionProof, TransactionPublicInputs};
 
 use crate::aggregate::{NodeShape, node_digest};
 use crate::inner::InnerError;
-use crate::leaf::{TransactionShape, leaf_public_inputs};
+use crate::leaf::{MAX_LEAF_LOG_WIDTH, TransactionShape, leaf_public_inputs};
 use crate::proof::{CircuitKey, CircuitProof, ProveError, VerifyError};
 
 /// Why a tree could not be proven.
@@ -63,7 +64,10 @@ pub enum TreeError {
 /// The keys of a tree of one depth: the leaf's and one per node level.
 pub struct TreeKeys {
     leaf: TransactionShape,
+    /// A leaf verifies `2^leaf_log` transfers.
+    leaf_log: usize,
     leaf_key: CircuitKey,
+    /// The node levels, at heights `leaf_log`, `leaf_log + 1`, ….
     levels: Vec<(NodeShape, CircuitKey)>,
 }
 
@@ -73,26 +77,41 @@ impl TreeKeys {
         n.max(1).next_power_of_two().trailing_zeros() as usize
     }
 
-    /// Builds the circuits and keys of a tree over up to `2^depth` transfers (each level's circuit
-    /// depends on the key of the level below, so this takes a while: seconds per level).
+    /// Builds the circuits and keys of a tree over up to `2^depth` transfers, with leaves as wide
+    /// as the depth allows ([`Self::leaf_log_for`]). Each level's circuit depends on the key of
+    /// the level below, so this takes a while: seconds per level.
     pub fn new(depth: usize) -> Self {
+        Self::with_leaf_log(depth, Self::leaf_log_for(depth))
+    }
+
+    /// `log2` of the leaf width of a tree of `depth`: 8 transfers per leaf, fewer for a tree
+    /// that small.
+    pub fn leaf_log_for(depth: usize) -> usize {
+        depth.min(MAX_LEAF_LOG_WIDTH)
+    }
+
+    /// [`Self::new`] with leaves over `2^leaf_log` transfers (at most `2^depth`).
+    pub fn with_leaf_log(depth: usize, leaf_log: usize) -> Self {
+        assert!(leaf_log <= depth, "a leaf is no wider than its tree");
         let leaf = TransactionShape::new();
-        let leaf_key = CircuitKey::new(leaf.leaf_circuit());
+        let leaf_key = CircuitKey::new(leaf.wide_leaf_circuit(leaf_log));
         let mut keys = Self {
             leaf,
+            leaf_log,
             leaf_key,
-            levels: Vec::with_capacity(depth),
+            levels: Vec::with_capacity(depth - leaf_log),
         };
         keys.grow(depth);
         keys
     }
 
     /// Adds the levels up to `depth` (nothing if the keys are that deep already). A tree's
-    /// keys are the prefix of a deeper tree's, so one set of keys serves every smaller depth.
+    /// keys are the prefix of a deeper tree's with the same leaves, so one set of keys serves
+    /// every depth from the leaf width up.
     pub fn grow(&mut self, depth: usize) {
-        for level in self.levels.len()..depth {
+        for height in self.depth()..depth {
             let child = self.levels.last().map_or(&self.leaf_key, |(_, key)| key);
-            let shape = NodeShape::new(child, level as u32);
+            let shape = NodeShape::new(child, height as u32);
             let key = CircuitKey::new(shape.circuit(child));
             self.levels.push((shape, key));
         }
@@ -100,7 +119,12 @@ impl TreeKeys {
 
     /// The tree's depth.
     pub fn depth(&self) -> usize {
-        self.levels.len()
+        self.leaf_log + self.levels.len()
+    }
+
+    /// `log2` of the transfers one leaf verifies.
+    pub fn leaf_log(&self) -> usize {
+        self.leaf_log
     }
 
     /// The key the root proof verifies under.
@@ -108,9 +132,9 @@ impl TreeKeys {
         self.key_at(self.depth())
     }
 
-    /// The key of the root of a tree of `depth` (at most [`Self::depth`]).
+    /// The key of the root of a tree of `depth` (from the leaf width to [`Self::depth`]).
     fn key_at(&self, depth: usize) -> &CircuitKey {
-        match depth.checked_sub(1) {
+        match depth.checked_sub(self.leaf_log + 1) {
             None => &self.leaf_key,
             Some(level) => &self.levels[level].1,
         }
@@ -120,7 +144,7 @@ impl TreeKeys {
     /// otherwise `(depth, 2^depth)` for the error.
     fn check_count(&self, depth: usize, n: usize) -> Result<(), (usize, usize)> {
         let max = 1usize << depth.min(usize::BITS as usize - 1);
-        if depth <= self.depth() && (1..=max).contains(&n) {
+        if (self.leaf_log..=self.depth()).contains(&depth) && (1..=max).contains(&n) {
             Ok(())
         } else {
             Err((depth, max))
@@ -162,18 +186,36 @@ impl TreeKeys {
                     .map_err(|source| TreeError::Transfer { index, source })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut proofs: Vec<(Rc<CircuitProof>, Digest)> = Vec::with_capacity(width);
-        for (i, ((public, _), private)) in transfers.iter().zip(leaf_inputs).enumerate() {
-            let digest = leaf_public_inputs(public);
+        let digests: Vec<Digest> = transfers
+            .iter()
+            .map(|(public, _)| leaf_public_inputs(public))
+            .collect();
+        // Position `i` of the padded list holds transfer `min(i, N − 1)`; a leaf covers
+        // `2^leaf_log` consecutive positions.
+        let last = transfers.len() - 1;
+        let positions: Vec<usize> = (0..width).map(|i| i.min(last)).collect();
+        let chunks: Vec<&[usize]> = positions.chunks_exact(1 << self.leaf_log).collect();
+        // A leaf over the same transfers as the one before it (padding) reuses its proof.
+        let repeats = |i: usize| i > 0 && chunks[i] == chunks[i - 1];
+        let total = (0..chunks.len()).filter(|&i| !repeats(i)).count();
+        let mut proofs: Vec<(Rc<CircuitProof>, Digest)> = Vec::with_capacity(chunks.len());
+        for (i, chunk) in chunks.iter().enumerate() {
+            if repeats(i) {
+                let previous = proofs[i - 1].clone();
+                proofs.push(previous);
+                continue;
+            }
+            let private: Vec<_> = chunk
+                .iter()
+                .flat_map(|&t| leaf_inputs[t].iter().copied())
+                .collect();
+            let digest = subtree_root(chunk.iter().map(|&t| digests[t]).collect());
             let proof = self.leaf_key.prove(digest.elements(), &private)?;
             proofs.push((Rc::new(proof), digest));
-            progress(0, i + 1, transfers.len());
-        }
-        if let Some(last) = proofs.last().cloned() {
-            proofs.resize(width, last);
+            progress(0, proofs.len(), total);
         }
         let mut child = &self.leaf_key;
-        for (level, (shape, key)) in self.levels[..depth].iter().enumerate() {
+        for (level, (shape, key)) in self.levels[..depth - self.leaf_log].iter().enumerate() {
             let pairs: Vec<_> = proofs.chunks_exact(2).collect();
             // A pair identical to the one before it (padding) reuses its proof.
             let repeats = |i: usize| {
@@ -193,7 +235,7 @@ impl TreeKeys {
                 let private = shape
                     .private_inputs(child, (&left.0, &left.1), (&right.0, &right.1))
                     .map_err(|source| TreeError::Layout { level, source })?;
-                let digest = node_digest(level as u32, &left.1, &right.1);
+                let digest = node_digest(shape.level, &left.1, &right.1);
                 next.push((Rc::new(key.prove(digest.elements(), &private)?), digest));
                 progress(level + 1, next.len(), total);
             }
@@ -238,17 +280,22 @@ impl TreeKeys {
 /// The digest the root of a tree of `depth` exposes for transfers with these public inputs, in
 /// order (padded to `2^depth` by repeating the last).
 pub fn root_digest(publics: &[TransactionPublicInputs], depth: usize) -> Digest {
-    let mut level: Vec<Digest> = publics.iter().map(leaf_public_inputs).collect();
-    if let Some(&last) = level.last() {
-        level.resize(1 << depth, last);
+    let mut leaves: Vec<Digest> = publics.iter().map(leaf_public_inputs).collect();
+    if let Some(&last) = leaves.last() {
+        leaves.resize(1 << depth, last);
     }
-    let mut height = 0u32;
-    while level.len() > 1 {
-        level = level
+    subtree_root(leaves)
+}
+
+/// The Merkle root over leaf `digests` (a power of two of them), with levels from 0 up.
+fn subtree_root(mut digests: Vec<Digest>) -> Digest {
+    let mut height = 0;
+    while digests.len() > 1 {
+        digests = digests
             .chunks_exact(2)
             .map(|pair| node_digest(height, &pair[0], &pair[1]))
             .collect();
         height += 1;
     }
-    level[0]
+    digests[0]
 }

@@ -1,5 +1,5 @@
 //! M5: a block's aggregated proof, proven and verified through the byte-level block rule that
-//! the runtime's host function applies.
+//! the runtime's host function applies; blocks of up to 8 transfers are one wide leaf.
 
 use aggregation_circuit::block::{BlockProofError, prove_block, verify_block};
 use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
@@ -15,6 +15,13 @@ fn a_block_proof_binds_exactly_its_listed_transfers() {
             [700, 300],
             [800, 150],
             50,
+        ),
+        transfer_witness_with(
+            hegemon_crypto::AssetId::NATIVE,
+            ValueBalance::ZERO,
+            [600, 300],
+            [500, 360],
+            40,
         ),
     ]
     .iter()
@@ -66,4 +73,16 @@ fn a_block_proof_binds_exactly_its_listed_transfers() {
         verify_block(&bad, &proof),
         Err(BlockProofError::PublicInputs { index: 0 })
     ));
+
+    // Three transfers: one leaf over four (the last repeated), binding the listed order.
+    let three = prove_block(&transfers, |_, _, _| {}).expect("the block proves");
+    let listed = [bytes(0), bytes(1), bytes(2)].concat();
+    verify_block(&listed, &three).expect("the block verifies");
+    for wrong in [
+        [bytes(1), bytes(0), bytes(2)].concat(),
+        [bytes(0), bytes(2), bytes(1)].concat(),
+        [bytes(0), bytes(1)].concat(),
+    ] {
+        assert!(verify_block(&wrong, &three).is_err());
+    }
 }

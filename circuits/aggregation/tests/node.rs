@@ -1,5 +1,6 @@
-//! M3/M4: a tree of depth 1 (one 2-to-1 node over two leaves, each verifying a real transaction
-//! proof) binds the ordered public inputs of its transfers; one transfer is padded to two.
+//! M3/M4: a tree of depth 1 with one-transfer leaves (one 2-to-1 node over two leaves, each
+//! verifying a real transaction proof) binds the ordered public inputs of its transfers; one
+//! transfer is padded to two. (Blocks use wider leaves: `tests/block.rs`.)
 
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
     let publics: Vec<_> = transfers.iter().map(|(p, _)| p.clone()).collect();
 
     let started = Instant::now();
-    let keys = TreeKeys::new(1);
+    let keys = TreeKeys::with_leaf_log(1, 0);
     let setup = started.elapsed();
     let started = Instant::now();
     let (root, digest) = keys
