@@ -6,7 +6,8 @@
 //! so it runs on its own thread: it takes the ready transfers whose ciphertexts this node holds
 //! (canonical order, at most `max`), proves, and offers the result to the block author. An
 //! offered aggregate is dropped once any of its transfers leaves the pool (mined, or invalid) or
-//! the author finds it no longer applies; the next one is then proven.
+//! the author finds it no longer applies; the next one is then proven. Proving runs on its own
+//! thread pool, so block imports (whose proof checks use the global pool) never queue behind it.
 
 use std::{
     collections::HashSet,
@@ -65,12 +66,16 @@ impl Aggregator {
     {
         let aggregator = Self::default();
         let handle = aggregator.clone();
+        let provers = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("aggregator-{i}"))
+            .build()
+            .map_err(std::io::Error::other)?;
         std::thread::Builder::new()
             .name("aggregator".into())
             .spawn(move || {
                 loop {
                     std::thread::sleep(POLL);
-                    handle.step(&*pool, &sidecar, max);
+                    provers.install(|| handle.step(&*pool, &sidecar, max));
                 }
             })?;
         Ok(aggregator)

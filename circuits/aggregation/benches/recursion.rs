@@ -3,9 +3,10 @@
 //! proofs verify and their public values hash to the exposed digest; with `--transaction`, the
 //! aggregation leaf over one real transaction proof (M2); with `--node`, the 2-to-1 node over two
 //! such leaves (M3); with `--tree N`, the whole tree over `N` (a power of two) transfers (M4),
-//! with progress on stderr and per-level times. Prints one JSON line.
+//! with progress on stderr and per-level times; with `--keys D`, the time and resident memory of
+//! a tree's keys at depth `D`, verification-only, then for proving. Prints one JSON line.
 //!
-//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node | --tree N]`
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node | --tree N | --keys D]`
 
 use std::time::Instant;
 
@@ -40,6 +41,14 @@ fn main() {
         .and_then(|v| v.parse::<usize>().ok())
     {
         return tree(n);
+    }
+    if let Some(depth) = args
+        .iter()
+        .position(|a| a == "--keys")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        return keys(depth);
     }
     let pair = args.iter().any(|a| a == "--pair");
     let seed = FIBONACCI_SEED.map(Val::from_u32);
@@ -139,13 +148,7 @@ fn measure(
 fn two_transfers() -> [transaction_circuit::TransactionWitness; 2] {
     [
         transaction_circuit::testing::transfer_witness(),
-        transaction_circuit::testing::transfer_witness_with(
-            hegemon_crypto::AssetId::NATIVE,
-            transaction_circuit::ValueBalance::ZERO,
-            [700, 300],
-            [800, 150],
-            50,
-        ),
+        transaction_circuit::testing::native_transfer_witness([700, 300], [800, 150], 50),
     ]
 }
 
@@ -262,6 +265,46 @@ fn tree(n: usize) {
             "root_log_heights": keys.root_key().log_heights(),
             "root_proof_bytes": root.to_bytes().len(),
             "verify_ms": verify.as_secs_f64() * 1e3,
+            "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+        })
+    );
+}
+
+/// Resident memory of this process in MiB (Linux), 0 where unknown.
+fn rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
+/// Builds a tree's keys for verification only, then for proving: time and memory kept.
+fn keys(depth: usize) {
+    use aggregation_circuit::tree::TreeKeys;
+    let base = rss_mib();
+    let start = Instant::now();
+    let verifier = TreeKeys::verifier(depth);
+    let verifier_ms = start.elapsed().as_secs_f64() * 1e3;
+    let verifier_mib = rss_mib().saturating_sub(base);
+    drop(verifier);
+    let base = rss_mib();
+    let start = Instant::now();
+    let prover = TreeKeys::new(depth);
+    let prover_ms = start.elapsed().as_secs_f64() * 1e3;
+    let prover_mib = rss_mib().saturating_sub(base);
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "tree_keys",
+            "depth": depth,
+            "leaf_transfers": 1usize << prover.leaf_log(),
+            "verifier_keys_ms": verifier_ms,
+            "verifier_keys_rss_mib": verifier_mib,
+            "prover_keys_ms": prover_ms,
+            "prover_keys_rss_mib": prover_mib,
             "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
         })
     );

@@ -5,7 +5,8 @@
 //! [`TreeKeys::depth_for`]`(N)` over their public inputs in block order (padded as
 //! [`crate::tree`] describes). The verifier recomputes the root digest from the listed public
 //! inputs, so the proof binds exactly those transfers in exactly that order. Keys are built on
-//! first use, seconds per level, and kept: the keys of a deeper tree serve every smaller depth.
+//! first use, seconds per level, and kept: the keys of a deeper tree serve every smaller depth
+//! with the same leaf width. Verifiers keep verification-only keys unless they also prove.
 //! Spec: `docs/spec/aggregation.md#blocks`.
 
 use alloc::sync::Arc;
@@ -47,27 +48,49 @@ pub enum BlockProofError {
 /// Most transfers one aggregated proof covers (a tree of depth 10).
 pub const MAX_BLOCK_TRANSFERS: usize = 1 << 10;
 
-/// The keys built so far, shared by every prover and verifier of this process: one set per leaf
-/// width (`TreeKeys::leaf_log_for`), so trees of depth 0, 1 and 2 have their own and all deeper
-/// ones share the 8-wide leaves.
-static KEYS: Mutex<[Option<Arc<TreeKeys>>; MAX_LEAF_LOG_WIDTH + 1]> =
-    Mutex::new([const { None }; MAX_LEAF_LOG_WIDTH + 1]);
+/// Keys by leaf width (`TreeKeys::leaf_log_for`): trees of depth 0, 1 and 2 have their own,
+/// and all deeper ones share the 8-wide leaves.
+type KeyCache = Mutex<[Option<Arc<TreeKeys>>; MAX_LEAF_LOG_WIDTH + 1]>;
 
-/// Keys covering trees of `depth`, built (or deepened) on first use.
+/// The proving keys built so far in this process (an author's).
+static PROVING: KeyCache = Mutex::new([const { None }; MAX_LEAF_LOG_WIDTH + 1]);
+/// The verification-only keys built so far (a node that imports blocks but proves none keeps
+/// a few MB per level instead of hundreds).
+static VERIFYING: KeyCache = Mutex::new([const { None }; MAX_LEAF_LOG_WIDTH + 1]);
+
+/// Proving keys covering trees of `depth`, built (or deepened) on first use.
 pub fn keys_for_depth(depth: usize) -> Arc<TreeKeys> {
-    let mut slots = KEYS.lock().unwrap_or_else(PoisonError::into_inner);
+    cached(&PROVING, depth, false)
+}
+
+/// Keys that verify a tree of `depth`: an author's proving keys if it has them, otherwise
+/// verification-only keys.
+fn verifying_keys(depth: usize) -> Arc<TreeKeys> {
+    let proving = PROVING.lock().unwrap_or_else(PoisonError::into_inner)
+        [TreeKeys::leaf_log_for(depth)]
+    .clone();
+    match proving {
+        Some(keys) if keys.depth() >= depth => keys,
+        _ => cached(&VERIFYING, depth, true),
+    }
+}
+
+fn cached(cache: &KeyCache, depth: usize, verifier_only: bool) -> Arc<TreeKeys> {
+    let mut slots = cache.lock().unwrap_or_else(PoisonError::into_inner);
     let slot = &mut slots[TreeKeys::leaf_log_for(depth)];
     match slot.as_ref() {
         Some(keys) if keys.depth() >= depth => keys.clone(),
         _ => {
-            let keys = Arc::new(match slot.take().map(Arc::try_unwrap) {
+            let keys = match slot.take().map(Arc::try_unwrap) {
                 Some(Ok(mut keys)) => {
                     keys.grow(depth);
                     keys
                 }
                 // Still in use elsewhere (or none yet): build afresh.
+                _ if verifier_only => TreeKeys::verifier(depth),
                 _ => TreeKeys::new(depth),
-            });
+            };
+            let keys = Arc::new(keys);
             *slot = Some(keys.clone());
             keys
         }
@@ -110,7 +133,7 @@ pub fn verify_block(public_inputs: &[u8], proof: &[u8]) -> Result<(), BlockProof
     }
     let proof = CircuitProof::from_bytes(proof).map_err(|_| BlockProofError::Malformed)?;
     let depth = TreeKeys::depth_for(n);
-    let keys = keys_for_depth(depth);
+    let keys = verifying_keys(depth);
     std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| {
         keys.verify_at(depth, &proof, &publics)
     }))

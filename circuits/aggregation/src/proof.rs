@@ -21,8 +21,16 @@ pub struct CircuitKey {
     tables: Vec<Table>,
     log_heights: Vec<usize>,
     config: AggregationConfig,
-    prover_data: ProverData<AggregationConfig>,
+    data: KeyData,
     security: SecurityReport,
+}
+
+/// What a key holds of its preprocessed columns.
+enum KeyData {
+    /// Everything: their low-degree extensions and Merkle trees too (hundreds of MB for a node).
+    Prover(ProverData<AggregationConfig>),
+    /// Only what verification needs: the commitment and the lookups.
+    Verifier(CommonData<AggregationConfig>),
 }
 
 /// A proof that a circuit runs with the given public inputs.
@@ -74,6 +82,9 @@ pub enum ProveError {
     /// The STARK prover failed (a bug: a satisfying witness always proves).
     #[error("the STARK prover failed: {0}")]
     Prover(alloc::string::String),
+    /// The key was made for verification only ([`CircuitKey::into_verifier`]).
+    #[error("this circuit key was made for verification only")]
+    VerifierOnly,
 }
 
 /// Why a proof was rejected.
@@ -147,7 +158,7 @@ impl CircuitKey {
             tables,
             log_heights,
             config,
-            prover_data,
+            data: KeyData::Prover(prover_data),
             security,
         }
     }
@@ -173,7 +184,21 @@ impl CircuitKey {
     }
 
     pub(crate) fn common(&self) -> &CommonData<AggregationConfig> {
-        &self.prover_data.common
+        match &self.data {
+            KeyData::Prover(data) => &data.common,
+            KeyData::Verifier(common) => common,
+        }
+    }
+
+    /// The same key without what only proving needs (the preprocessed columns' extensions and
+    /// trees): it verifies, and serves as the child key of circuits verifying its proofs, but
+    /// [`Self::prove`] fails with [`ProveError::VerifierOnly`].
+    pub fn into_verifier(self) -> Self {
+        let data = match self.data {
+            KeyData::Prover(data) => KeyData::Verifier(data.common),
+            verifier => verifier,
+        };
+        Self { data, ..self }
     }
 
     /// The circuit's tables, in proof order.
@@ -237,7 +262,10 @@ impl CircuitKey {
                 public_values,
             })
             .collect();
-        let inner = prove_batch(&self.config, &instances, &self.prover_data)
+        let KeyData::Prover(prover_data) = &self.data else {
+            return Err(ProveError::VerifierOnly);
+        };
+        let inner = prove_batch(&self.config, &instances, prover_data)
             .map_err(|e| ProveError::Prover(alloc::format!("{e:?}")))?;
         Ok(CircuitProof { inner })
     }

@@ -69,6 +69,8 @@ pub struct TreeKeys {
     leaf_key: CircuitKey,
     /// The node levels, at heights `leaf_log`, `leaf_log + 1`, ….
     levels: Vec<(NodeShape, CircuitKey)>,
+    /// Whether the keys only verify ([`Self::into_verifier`]).
+    verifier_only: bool,
 }
 
 impl TreeKeys {
@@ -82,6 +84,16 @@ impl TreeKeys {
     /// the level below, so this takes a while: seconds per level.
     pub fn new(depth: usize) -> Self {
         Self::with_leaf_log(depth, Self::leaf_log_for(depth))
+    }
+
+    /// [`Self::new`] for verification only ([`Self::into_verifier`]), dropping each level's
+    /// proving data as soon as the level above is built, so building never holds more than one
+    /// level's.
+    pub fn verifier(depth: usize) -> Self {
+        let leaf_log = Self::leaf_log_for(depth);
+        let mut keys = Self::with_leaf_log(leaf_log, leaf_log).into_verifier();
+        keys.grow(depth);
+        keys
     }
 
     /// `log2` of the leaf width of a tree of `depth`: 8 transfers per leaf, fewer for a tree
@@ -100,6 +112,7 @@ impl TreeKeys {
             leaf_log,
             leaf_key,
             levels: Vec::with_capacity(depth - leaf_log),
+            verifier_only: false,
         };
         keys.grow(depth);
         keys
@@ -112,8 +125,27 @@ impl TreeKeys {
         for height in self.depth()..depth {
             let child = self.levels.last().map_or(&self.leaf_key, |(_, key)| key);
             let shape = NodeShape::new(child, height as u32);
-            let key = CircuitKey::new(shape.circuit(child));
+            let mut key = CircuitKey::new(shape.circuit(child));
+            if self.verifier_only {
+                key = key.into_verifier();
+            }
             self.levels.push((shape, key));
+        }
+    }
+
+    /// The same keys without what only proving needs ([`CircuitKey::into_verifier`]), also for
+    /// the levels [`Self::grow`] adds later: a node that only verifies blocks keeps a few MB per
+    /// level instead of hundreds.
+    pub fn into_verifier(self) -> Self {
+        Self {
+            leaf_key: self.leaf_key.into_verifier(),
+            levels: self
+                .levels
+                .into_iter()
+                .map(|(shape, key)| (shape, key.into_verifier()))
+                .collect(),
+            verifier_only: true,
+            ..self
         }
     }
 

@@ -1,28 +1,18 @@
 //! M5: a block's aggregated proof, proven and verified through the byte-level block rule that
 //! the runtime's host function applies; blocks of up to 8 transfers are one wide leaf.
 
+use aggregation_circuit::ProveError;
 use aggregation_circuit::block::{BlockProofError, prove_block, verify_block};
-use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
-use transaction_circuit::{PUBLIC_INPUT_BYTES, ValueBalance};
+use aggregation_circuit::tree::{TreeError, TreeKeys};
+use transaction_circuit::PUBLIC_INPUT_BYTES;
+use transaction_circuit::testing::{native_transfer_witness, transfer_witness};
 
 #[test]
 fn a_block_proof_binds_exactly_its_listed_transfers() {
     let transfers: Vec<_> = [
         transfer_witness(),
-        transfer_witness_with(
-            hegemon_crypto::AssetId::NATIVE,
-            ValueBalance::ZERO,
-            [700, 300],
-            [800, 150],
-            50,
-        ),
-        transfer_witness_with(
-            hegemon_crypto::AssetId::NATIVE,
-            ValueBalance::ZERO,
-            [600, 300],
-            [500, 360],
-            40,
-        ),
+        native_transfer_witness([700, 300], [800, 150], 50),
+        native_transfer_witness([600, 300], [500, 360], 40),
     ]
     .iter()
     .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
@@ -32,6 +22,17 @@ fn a_block_proof_binds_exactly_its_listed_transfers() {
     // One transfer: the root is its leaf proof (depth 0).
     let proof = prove_block(&transfers[..1], |_, _, _| {}).expect("the block proves");
     verify_block(&bytes(0), &proof).expect("the block verifies");
+    // Verification-only keys (what a node that proves nothing keeps) verify it, but cannot
+    // prove.
+    let verifier = TreeKeys::verifier(0);
+    let decoded = aggregation_circuit::CircuitProof::from_bytes(&proof).expect("decodes");
+    verifier
+        .verify(&decoded, &[transfers[0].0.clone()])
+        .expect("verification-only keys verify");
+    assert!(matches!(
+        verifier.prove(&transfers[..1], |_, _, _| {}),
+        Err(TreeError::Prove(ProveError::VerifierOnly))
+    ));
 
     // Another transfer's public inputs, or both listed: refused.
     assert!(matches!(

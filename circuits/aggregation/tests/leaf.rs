@@ -9,8 +9,8 @@ use aggregation_circuit::CircuitKey;
 use aggregation_circuit::field::Ext;
 use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
 use p3_field::PrimeCharacteristicRing;
-use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
-use transaction_circuit::{TransactionProof, TransactionPublicInputs, ValueBalance};
+use transaction_circuit::testing::{native_transfer_witness, transfer_witness};
+use transaction_circuit::{TransactionProof, TransactionPublicInputs};
 
 fn shape() -> &'static TransactionShape {
     static SHAPE: OnceLock<TransactionShape> = OnceLock::new();
@@ -42,15 +42,9 @@ fn the_leaf_accepts_a_real_transaction_proof_and_binds_its_public_inputs() {
     );
 
     // Another transfer's public inputs: the digest differs and the leaf refuses it.
-    let other = transfer_witness_with(
-        hegemon_crypto::AssetId::NATIVE,
-        ValueBalance::ZERO,
-        [700, 300],
-        [800, 150],
-        50,
-    )
-    .public_inputs()
-    .expect("valid");
+    let other = native_transfer_witness([700, 300], [800, 150], 50)
+        .public_inputs()
+        .expect("valid");
     assert!(
         shape.private_inputs(proof, &other).is_err()
             || circuit

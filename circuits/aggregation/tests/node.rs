@@ -5,20 +5,13 @@
 use std::time::Instant;
 
 use aggregation_circuit::tree::{TreeError, TreeKeys, root_digest};
-use transaction_circuit::ValueBalance;
-use transaction_circuit::testing::{transfer_witness, transfer_witness_with};
+use transaction_circuit::testing::{native_transfer_witness, transfer_witness};
 
 #[test]
 fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
     let transfers: Vec<_> = [
         transfer_witness(),
-        transfer_witness_with(
-            hegemon_crypto::AssetId::NATIVE,
-            ValueBalance::ZERO,
-            [700, 300],
-            [800, 150],
-            50,
-        ),
+        native_transfer_witness([700, 300], [800, 150], 50),
     ]
     .iter()
     .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
@@ -86,15 +79,9 @@ fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
 fn a_short_list_is_padded_with_its_last_transfer() {
     use transaction_circuit::testing::transfer_witness;
     let (public, _) = transaction_circuit::prove(&transfer_witness()).expect("proves");
-    let other = transaction_circuit::prove(&transfer_witness_with(
-        hegemon_crypto::AssetId::NATIVE,
-        ValueBalance::ZERO,
-        [700, 300],
-        [800, 150],
-        50,
-    ))
-    .expect("proves")
-    .0;
+    let other = transaction_circuit::prove(&native_transfer_witness([700, 300], [800, 150], 50))
+        .expect("proves")
+        .0;
     let three = [public.clone(), other.clone(), other.clone()];
     let four = [public.clone(), other.clone(), other.clone(), other.clone()];
     assert_eq!(root_digest(&three, 2), root_digest(&four, 2));

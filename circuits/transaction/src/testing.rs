@@ -50,13 +50,17 @@ pub fn sparse_tree(leaves: &[(u32, Digest)]) -> (Digest, Vec<[Digest; TREE_DEPTH
 /// A valid transfer: Alice spends 700 + 300 (native) to pay Bob 900 and herself 50 change, with
 /// a fee of 50. Spends sit at positions 5 and 2^20 + 7 (both position halves are exercised).
 pub fn transfer_witness() -> TransactionWitness {
-    transfer_witness_with(
-        AssetId::NATIVE,
-        ValueBalance::ZERO,
-        [700, 300],
-        [900, 50],
-        50,
-    )
+    native_transfer_witness([700, 300], [900, 50], 50)
+}
+
+/// A shielded-only native transfer of Alice's with chosen spend and output values and fee: other
+/// values give other transfers beside [`transfer_witness`], for tests that need several.
+pub fn native_transfer_witness(
+    spends: [u64; 2],
+    outputs: [u64; 2],
+    fee: u64,
+) -> TransactionWitness {
+    transfer_witness_with(AssetId::NATIVE, ValueBalance::ZERO, spends, outputs, fee)
 }
 
 /// A transfer with chosen asset, value balance, spend and output values and fee.

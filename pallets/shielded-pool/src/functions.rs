@@ -188,11 +188,18 @@ impl<T: Config> Pallet<T> {
 
     /// `#[pallet::authorize]` of `submit_aggregated`: the same state checks, then the one
     /// aggregated proof in place of the transfers' own.
+    ///
+    /// Only a block author makes aggregated batches, so one arriving from the network is refused
+    /// before any check: verifying it could make a node build the keys of a deep tree (seconds
+    /// per level), which a peer must not be able to trigger for free.
     pub fn authorize_aggregated(
-        _source: TransactionSource,
+        source: TransactionSource,
         transfers: &BoundedVec<PublicInputBytes, T::MaxTransfersPerBatch>,
         proof: &BoundedVec<u8, ConstU32<MAX_AGGREGATE_PROOF_BYTES>>,
     ) -> TransactionValidityWithRefund {
+        if source == TransactionSource::External {
+            return Err(InvalidTransaction::Call.into());
+        }
         let listed: Vec<&PublicInputBytes> = transfers.iter().collect();
         let checked = Self::check_batch(&listed, None)
             .and_then(|checked| Self::verify_aggregate(transfers, proof).map(|()| checked))

@@ -450,15 +450,22 @@ fn an_aggregated_proof_authorizes_its_transfers_and_nothing_else() {
             vec![t.public_inputs].try_into().expect("bound")
         };
         let bounded = |p: Vec<u8>| -> BoundedVec<u8, _> { p.try_into().expect("bound") };
+        use sp_runtime::transaction_validity::{InvalidTransaction, TransactionSource};
         let authorize = |t: &ShieldedTransfer, p: Vec<u8>| {
-            ShieldedPool::authorize_aggregated(
-                sp_runtime::transaction_validity::TransactionSource::External,
-                &listed(t),
-                &bounded(p),
-            )
+            ShieldedPool::authorize_aggregated(TransactionSource::InBlock, &listed(t), &bounded(p))
         };
         let valid = authorize(&transfer, proof.clone()).expect("valid");
         assert_eq!(valid.0.provides.len(), 2, "one tag per nullifier");
+        // Block authors make aggregated batches; peers do not gossip them.
+        assert_eq!(
+            ShieldedPool::authorize_aggregated(
+                TransactionSource::External,
+                &listed(&transfer),
+                &bounded(proof.clone())
+            )
+            .map(|_| ()),
+            Err(InvalidTransaction::Call.into())
+        );
 
         // The proof covers this transfer only: not another's public inputs, not a changed byte.
         let invalid_proof = sp_runtime::transaction_validity::InvalidTransaction::Custom(
