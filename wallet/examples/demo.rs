@@ -270,8 +270,9 @@ fn main() -> Result<()> {
     );
     if max_per_block < 1_024 {
         println!(
-            "note: a block holds at most ~68 transfers while proofs ride in the block body; \
-             1,024 per block waits on recursive aggregation (one proof per block)"
+            "note: a block holds at most ~68 transfers while each carries its own proof in the \
+             block body; a node run with --aggregate puts up to 1,024 under one proof, at \
+             minutes of proving per block (docs/spec/node.md#aggregated-blocks)"
         );
     }
     println!(
