@@ -55,7 +55,7 @@ type KeyCache = Mutex<[Option<Arc<TreeKeys>>; MAX_LEAF_LOG_WIDTH + 1]>;
 /// The proving keys built so far in this process (an author's).
 static PROVING: KeyCache = Mutex::new([const { None }; MAX_LEAF_LOG_WIDTH + 1]);
 /// The verification-only keys built so far (a node that imports blocks but proves none keeps
-/// a few MB per level instead of hundreds).
+/// about half the memory: 392 MiB instead of 867 MiB at depth 4).
 static VERIFYING: KeyCache = Mutex::new([const { None }; MAX_LEAF_LOG_WIDTH + 1]);
 
 /// Proving keys covering trees of `depth`, built (or deepened) on first use.
@@ -97,12 +97,20 @@ fn cached(cache: &KeyCache, depth: usize, verifier_only: bool) -> Arc<TreeKeys> 
     }
 }
 
-/// Proves the aggregated proof of a block listing `transfers` in this order;
-/// `progress(level, done, total)` after every proof. Returns the encoded root proof.
+/// Proves the aggregated proof of a block listing `transfers` (1 to [`MAX_BLOCK_TRANSFERS`])
+/// in this order; `progress(level, done, total)` after every proof. Returns the encoded root
+/// proof.
 pub fn prove_block(
     transfers: &[(TransactionPublicInputs, TransactionProof)],
     progress: impl FnMut(usize, usize, usize),
 ) -> Result<Vec<u8>, TreeError> {
+    if transfers.len() > MAX_BLOCK_TRANSFERS {
+        return Err(TreeError::Count {
+            depth: TreeKeys::depth_for(MAX_BLOCK_TRANSFERS),
+            max: MAX_BLOCK_TRANSFERS,
+            got: transfers.len(),
+        });
+    }
     let depth = TreeKeys::depth_for(transfers.len());
     let (proof, _) = keys_for_depth(depth).prove_at(depth, transfers, progress)?;
     Ok(proof.to_bytes())

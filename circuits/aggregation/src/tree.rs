@@ -134,8 +134,8 @@ impl TreeKeys {
     }
 
     /// The same keys without what only proving needs ([`CircuitKey::into_verifier`]), also for
-    /// the levels [`Self::grow`] adds later: a node that only verifies blocks keeps a few MB per
-    /// level instead of hundreds.
+    /// the levels [`Self::grow`] adds later: a node that only verifies blocks keeps about half
+    /// the memory (`docs/benchmarks.md`, `--keys`).
     pub fn into_verifier(self) -> Self {
         Self {
             leaf_key: self.leaf_key.into_verifier(),
