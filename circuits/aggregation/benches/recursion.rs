@@ -3,10 +3,11 @@
 //! proofs verify and their public values hash to the exposed digest; with `--transaction`, the
 //! aggregation leaf over one real transaction proof (M2); with `--node`, the 2-to-1 node over two
 //! such leaves (M3); with `--tree N`, the whole tree over `N` (a power of two) transfers (M4),
-//! with progress on stderr and per-level times; with `--keys D`, the time and resident memory of
+//! with progress on stderr and per-level times (`--wrap`: then the block's final wrap proof over
+//! the root); with `--keys D`, the time and resident memory of
 //! a tree's keys at depth `D`, verification-only, then for proving. Prints one JSON line.
 //!
-//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node | --tree N | --keys D]`
+//! `cargo bench --workspace --bench recursion --profile dev -- [--log-rows N] [--pair | --transaction | --node | --tree N [--wrap] | --keys D]`
 
 use std::time::Instant;
 
@@ -40,7 +41,7 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse::<usize>().ok())
     {
-        return tree(n);
+        return tree(n, args.iter().any(|a| a == "--wrap"));
     }
     if let Some(depth) = args
         .iter()
@@ -199,7 +200,7 @@ fn node_over_leaves() {
     };
     measure(
         inner,
-        || node.circuit(&leaf_key),
+        || node.circuit(),
         || {
             let values = node
                 .private_inputs(
@@ -215,8 +216,8 @@ fn node_over_leaves() {
 }
 
 /// The tree over `n` transfers (padded to a power of two): keys, then every leaf and node
-/// proof, then the root's check.
-fn tree(n: usize) {
+/// proof, then the root's check; with `wrap`, then the wrap's key, proof and check.
+fn tree(n: usize, wrap: bool) {
     use aggregation_circuit::tree::TreeKeys;
     assert!(n >= 1, "--tree takes a transfer count ≥ 1");
     let depth = TreeKeys::depth_for(n);
@@ -236,7 +237,7 @@ fn tree(n: usize) {
     let mut level_ms = vec![0.0f64; levels];
     let mut level_proofs = vec![0usize; levels];
     let mut last = Instant::now();
-    let (root, _) = keys
+    let (root, digest) = keys
         .prove(&transfers, |level, done, total| {
             level_ms[level] += last.elapsed().as_secs_f64() * 1e3;
             level_proofs[level] = total;
@@ -251,10 +252,12 @@ fn tree(n: usize) {
     let start = Instant::now();
     keys.verify(&root, &publics).expect("the root verifies");
     let verify = start.elapsed();
+    let wrapped = wrap.then(|| wrap_root(keys.root_key(), &root, &digest));
     println!(
         "{}",
         serde_json::json!({
             "bench": "aggregation_tree",
+            "wrap": wrapped,
             "transfers": n,
             "depth": depth,
             "leaf_transfers": 1usize << keys.leaf_log(),
@@ -270,12 +273,55 @@ fn tree(n: usize) {
     );
 }
 
+/// The wrap over a root proof: its key, proof and native check, with the process's peak
+/// resident memory after proving.
+fn wrap_root(
+    root_key: &CircuitKey,
+    root: &aggregation_circuit::CircuitProof,
+    digest: &hegemon_crypto::poseidon2::Digest,
+) -> serde_json::Value {
+    use aggregation_circuit::wrap::WrapKey;
+    let start = Instant::now();
+    let key = WrapKey::new(root_key);
+    let setup = start.elapsed();
+    eprintln!("wrap key in {setup:?}");
+    let start = Instant::now();
+    let proof = key.prove(root_key, root, digest).expect("the wrap proves");
+    let prove = start.elapsed();
+    eprintln!("wrap proof in {prove:?}");
+    let bytes = proof.to_bytes();
+    let decoded = aggregation_circuit::CircuitProof::from_bytes(&bytes).expect("decodes");
+    // The median of several runs: one verification is milliseconds.
+    let mut times: Vec<f64> = (0..9)
+        .map(|_| {
+            let start = Instant::now();
+            key.verify(&decoded, digest).expect("the wrap verifies");
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    serde_json::json!({
+        "setup_ms": setup.as_secs_f64() * 1e3,
+        "prove_ms": prove.as_secs_f64() * 1e3,
+        "log_heights": key.key().log_heights(),
+        "proof_bytes": bytes.len(),
+        "verify_ms": times[times.len() / 2],
+        "conjectured_bits": key.key().security().conjectured_bits,
+        "peak_rss_mib": status_mib("VmHWM:"),
+    })
+}
+
 /// Resident memory of this process in MiB (Linux), 0 where unknown.
 fn rss_mib() -> u64 {
+    status_mib("VmRSS:")
+}
+
+/// A memory line of `/proc/self/status` in MiB (Linux), 0 where unknown.
+fn status_mib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let line = status.lines().find(|l| l.starts_with(field))?;
             line.split_whitespace().nth(1)?.parse::<u64>().ok()
         })
         .map_or(0, |kib| kib / 1024)

@@ -54,14 +54,59 @@ pub fn pair_circuit(shape: &InnerShape, layout: &PcsLayout) -> Circuit {
     b.build()
 }
 
+/// How a node or wrap circuit verifies one proof of its child circuit (a leaf or a node, made
+/// in the [`AGGREGATION`](crate::config::AGGREGATION) setting) and reads the digest it exposes.
+#[derive(Clone, Debug)]
+pub struct ChildShape {
+    /// The child proofs' shape.
+    pub shape: BatchInnerShape,
+    /// Their opening argument's layout.
+    pub layout: PcsLayout,
+    /// Which of the child's tables carries its public inputs.
+    public_table: usize,
+}
+
+impl ChildShape {
+    /// The verifier of proofs made with `child`, which must expose a 12-element digest.
+    pub fn new(child: &CircuitKey) -> Self {
+        let shape = BatchInnerShape::new(child);
+        let layout = batch_pcs_layout(&shape);
+        let public_table = child
+            .tables()
+            .iter()
+            .position(|t| matches!(t, Table::Public(_)))
+            .unwrap_or_else(|| unreachable!("a child exposing a digest has a public table"));
+        Self {
+            shape,
+            layout,
+            public_table,
+        }
+    }
+
+    /// Verifies one child proof in-circuit; returns the digest it exposes.
+    fn verify(&self, b: &mut CircuitBuilder) -> DigestWires {
+        let proof = verify_batch_stark(b, &self.shape, &self.layout);
+        let public = &proof.ood.tables[self.public_table].public;
+        core::array::from_fn(|k| public[k])
+    }
+
+    /// The private inputs [`Self::verify`] reads for `proof`, which exposes `digest`.
+    fn values(
+        &self,
+        child: &CircuitKey,
+        proof: &CircuitProof,
+        digest: &Digest,
+    ) -> Result<Vec<Ext>, InnerError> {
+        batch_proof_values(child, &self.shape, &self.layout, proof, digest.elements())
+    }
+}
+
 /// A 2-to-1 node of the aggregation tree (M3): a circuit verifying two proofs of one child
 /// circuit, each exposing a digest, and exposing `node_digest(level, left, right)`.
 #[derive(Clone, Debug)]
 pub struct NodeShape {
-    /// The child proofs' shape.
-    pub child: BatchInnerShape,
-    /// Their opening argument's layout.
-    pub layout: PcsLayout,
+    /// How each child proof is verified.
+    pub child: ChildShape,
     /// The node's height in the tree (0: over two leaves).
     pub level: u32,
 }
@@ -70,31 +115,18 @@ impl NodeShape {
     /// The node at `level` over proofs made with `child` (which must expose a 12-element digest:
     /// a leaf or a node).
     pub fn new(child: &CircuitKey, level: u32) -> Self {
-        let shape = BatchInnerShape::new(child);
-        let layout = batch_pcs_layout(&shape);
         Self {
-            child: shape,
-            layout,
+            child: ChildShape::new(child),
             level,
         }
     }
 
     /// The node circuit.
-    pub fn circuit(&self, child: &CircuitKey) -> Circuit {
-        let public_table = child
-            .tables()
-            .iter()
-            .position(|t| matches!(t, Table::Public(_)))
-            .unwrap_or_else(|| unreachable!("a child exposing a digest has a public table"));
+    pub fn circuit(&self) -> Circuit {
         let mut b = CircuitBuilder::new();
-        let digests: Vec<DigestWires> = (0..2)
-            .map(|_| {
-                let proof = verify_batch_stark(&mut b, &self.child, &self.layout);
-                let public = &proof.ood.tables[public_table].public;
-                core::array::from_fn(|k| public[k])
-            })
-            .collect();
-        let root = hash::compress_level(&mut b, self.level, &digests[0], &digests[1]);
+        let left = self.child.verify(&mut b);
+        let right = self.child.verify(&mut b);
+        let root = hash::compress_level(&mut b, self.level, &left, &right);
         expose(&mut b, &root);
         b.build()
     }
@@ -106,16 +138,45 @@ impl NodeShape {
         left: (&CircuitProof, &Digest),
         right: (&CircuitProof, &Digest),
     ) -> Result<Vec<Ext>, InnerError> {
-        let mut values = Vec::new();
-        for (proof, digest) in [left, right] {
-            values.extend(batch_proof_values(
-                child,
-                &self.child,
-                &self.layout,
-                proof,
-                digest.elements(),
-            )?);
-        }
+        let mut values = self.child.values(child, left.0, left.1)?;
+        values.extend(self.child.values(child, right.0, right.1)?);
         Ok(values)
+    }
+}
+
+/// The wrap: a circuit verifying one proof of a tree's root circuit and exposing the same
+/// digest. Its own proofs are made in the [`WRAP`](crate::config::WRAP) setting, which no
+/// circuit verifies, so it ends a tree: a block carries the wrap of its root
+/// ([`crate::block`]).
+#[derive(Clone, Debug)]
+pub struct WrapShape {
+    /// How the root proof is verified.
+    pub child: ChildShape,
+}
+
+impl WrapShape {
+    /// The wrap of proofs made with `child`.
+    pub fn new(child: &CircuitKey) -> Self {
+        Self {
+            child: ChildShape::new(child),
+        }
+    }
+
+    /// The wrap circuit.
+    pub fn circuit(&self) -> Circuit {
+        let mut b = CircuitBuilder::new();
+        let digest = self.child.verify(&mut b);
+        expose(&mut b, &digest);
+        b.build()
+    }
+
+    /// The wrap's private inputs for a root proof exposing `digest`.
+    pub fn private_inputs(
+        &self,
+        child: &CircuitKey,
+        proof: &CircuitProof,
+        digest: &Digest,
+    ) -> Result<Vec<Ext>, InnerError> {
+        self.child.values(child, proof, digest)
     }
 }

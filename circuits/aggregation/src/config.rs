@@ -29,43 +29,89 @@ pub type Challenger = DuplexChallenger<Val, Perm, 24, 12>;
 /// The aggregation STARK configuration.
 pub type AggregationConfig = StarkConfig<Pcs, Ext, Challenger>;
 
-/// `log2` of the FRI blowup: 4, the least the four quotient chunks allow. Proving time scales with
-/// the blowup, while the verifier circuit's size scales with the queries and rounds up to the
-/// same table heights either way (node: 21 s at blowup 4 against 36 s at blowup 8).
-pub const LOG_BLOWUP: usize = 2;
-/// FRI queries: 1.968 conjectured bits each at rate 1/4, so 57 (with the query grinding) reach
-/// 128.
-pub const NUM_QUERIES: usize = 57;
-/// Proof-of-work bits before query sampling.
-pub const QUERY_POW_BITS: usize = 16;
-/// Proof-of-work bits on the FRI batch-combination challenge. The batch opens about a thousand
-/// columns of traces up to `2^16` rows, which costs the combination challenge enough bits that
-/// it would otherwise bind below 128 (measured: 127.2 at `2^14`).
-pub const BATCH_POW_BITS: usize = 8;
+/// How one circuit's proofs are committed and queried. Every layer of the tree uses
+/// [`AGGREGATION`], which the in-circuit verifiers replay; the block's final proof uses
+/// [`WRAP`], which only native verifiers read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FriSetting {
+    /// `log2` of the FRI blowup.
+    pub log_blowup: usize,
+    /// FRI queries.
+    pub num_queries: usize,
+    /// Proof-of-work bits before query sampling.
+    pub query_pow_bits: usize,
+    /// Proof-of-work bits on the FRI batch-combination challenge. A batch opens about a
+    /// thousand columns of traces up to `2^19` rows, which costs the combination challenge
+    /// enough bits that it would otherwise bind below 128 (measured: 127.2 at `2^14`).
+    pub batch_pow_bits: usize,
+    /// Proof-of-work bits on each FRI folding challenge (they bind below 128 over a large
+    /// extension folded 16 to 1).
+    pub commit_pow_bits: usize,
+    /// Largest FRI folding arity, as `log2`.
+    pub max_log_arity: usize,
+    /// `log2` of the final FRI polynomial's length.
+    pub log_final_poly_len: usize,
+}
+
+/// The setting of every proof a recursive verifier reads. Blowup 4, the least the four quotient
+/// chunks allow: proving time scales with the blowup, while the verifier circuit's size scales
+/// with the queries and rounds up to the same table heights either way (node: 21 s at blowup 4
+/// against 36 s at blowup 8). 57 queries at 1.968 conjectured bits each, plus the query
+/// grinding, reach 128.
+pub const AGGREGATION: FriSetting = FriSetting {
+    log_blowup: 2,
+    num_queries: 57,
+    query_pow_bits: 16,
+    batch_pow_bits: 8,
+    commit_pow_bits: 0,
+    max_log_arity: 3,
+    log_final_poly_len: 2,
+};
+
+/// The setting of a block's final proof ([`crate::wrap`]): blowup 64, so each query carries
+/// about 5.9 conjectured bits and 18 of them, plus 22 bits of query grinding (seconds, against
+/// minutes of proving), reach 128. Proving costs a
+/// 16× taller extension once per block; the proof is less than half the size of an
+/// [`AGGREGATION`] proof and verifies with a third of the hashing. Folding 16 to 1 and a final
+/// polynomial of 8 coefficients (FRI takes inputs strictly taller than the final polynomial's
+/// extension, and the public table's is `2^4 · 64` rows) keep the FRI rounds, each a Merkle path per query, to four.
+pub const WRAP: FriSetting = FriSetting {
+    log_blowup: 6,
+    num_queries: 18,
+    query_pow_bits: 22,
+    batch_pow_bits: 10,
+    commit_pow_bits: 4,
+    max_log_arity: 4,
+    log_final_poly_len: 3,
+};
+
 /// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.
 pub const LOOKUP_POW_BITS: usize = 8;
 /// Fraction-pin degree the Poseidon2 table's lookups may be packed up to (several lookups per
 /// LogUp column, more quotient chunks).
 pub const POSEIDON2_LOOKUP_DEGREE: usize = 5;
-/// Largest FRI folding arity (`2^3`).
-pub const MAX_LOG_ARITY: usize = 3;
-/// `log2` of the final FRI polynomial's length.
-pub const LOG_FINAL_POLY_LEN: usize = 2;
 /// Merkle cap height.
 pub const CAP_HEIGHT: usize = 0;
 
-/// The FRI parameters over any MMCS (the security estimate uses `()`).
-pub fn fri_parameters<M>(mmcs: M) -> FriParameters<M> {
-    FriParameters {
-        log_blowup: LOG_BLOWUP,
-        log_final_poly_len: LOG_FINAL_POLY_LEN,
-        max_log_arity: MAX_LOG_ARITY,
-        num_queries: NUM_QUERIES,
-        batch_proof_of_work_bits: BATCH_POW_BITS,
-        commit_proof_of_work_bits: 0,
-        query_proof_of_work_bits: QUERY_POW_BITS,
-        mmcs,
+impl FriSetting {
+    /// The FRI parameters over any MMCS (the security estimate uses `()`).
+    pub fn parameters<M>(&self, mmcs: M) -> FriParameters<M> {
+        FriParameters {
+            log_blowup: self.log_blowup,
+            log_final_poly_len: self.log_final_poly_len,
+            max_log_arity: self.max_log_arity,
+            num_queries: self.num_queries,
+            batch_proof_of_work_bits: self.batch_pow_bits,
+            commit_proof_of_work_bits: self.commit_pow_bits,
+            query_proof_of_work_bits: self.query_pow_bits,
+            mmcs,
+        }
     }
+}
+
+/// The [`AGGREGATION`] FRI parameters over any MMCS.
+pub fn fri_parameters<M>(mmcs: M) -> FriParameters<M> {
+    AGGREGATION.parameters(mmcs)
 }
 
 /// The commitment scheme with a cap of `2^cap_height` digests.
@@ -74,17 +120,22 @@ pub fn val_mmcs(cap_height: usize) -> ValMmcs {
     ValMmcs::new(Hash::new(perm.clone()), Compress::new(perm), cap_height)
 }
 
-/// The configuration for one circuit: its digest is absorbed before anything else, so a proof
-/// for one circuit never verifies as a proof for another.
-pub fn stark_config(circuit_digest: &[Val]) -> AggregationConfig {
-    stark_config_with_cap(circuit_digest, CAP_HEIGHT)
+/// The configuration for one circuit, with commitments capped at `2^cap_height` digests (the
+/// recursive verifier handles any cap; the transaction proof uses 4). The circuit's digest is
+/// absorbed before anything else, so a proof for one circuit never verifies as a proof for
+/// another.
+pub fn stark_config_with_cap(circuit_digest: &[Val], cap_height: usize) -> AggregationConfig {
+    stark_config_in(AGGREGATION, circuit_digest, cap_height)
 }
 
-/// [`stark_config`] with commitments capped at `2^cap_height` digests (the recursive verifier
-/// handles any cap; the transaction proof uses 4).
-pub fn stark_config_with_cap(circuit_digest: &[Val], cap_height: usize) -> AggregationConfig {
+/// [`stark_config_with_cap`] in any FRI setting.
+pub fn stark_config_in(
+    setting: FriSetting,
+    circuit_digest: &[Val],
+    cap_height: usize,
+) -> AggregationConfig {
     let val_mmcs = val_mmcs(cap_height);
-    let fri = fri_parameters(ChallengeMmcs::new(val_mmcs.clone()));
+    let fri = setting.parameters(ChallengeMmcs::new(val_mmcs.clone()));
     let pcs = Pcs::new(Dft::default(), val_mmcs, fri);
     let mut challenger = Challenger::new(default_koalabear_poseidon2_24());
     challenger.observe_slice(circuit_digest);

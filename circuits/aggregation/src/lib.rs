@@ -27,6 +27,7 @@ pub mod proof;
 pub mod security;
 pub mod tables;
 pub mod tree;
+pub mod wrap;
 
 pub use circuit::{Circuit, CircuitBuilder, RunError, Wire, Witness};
 pub use proof::{CircuitKey, CircuitProof, DecodeError, ProveError, VerifyError};

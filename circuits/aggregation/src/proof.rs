@@ -9,7 +9,7 @@ use p3_batch_stark::{
 use p3_matrix::dense::RowMajorMatrix;
 
 use crate::circuit::{Circuit, RunError};
-use crate::config::{AggregationConfig, stark_config};
+use crate::config::{AGGREGATION, AggregationConfig, CAP_HEIGHT, FriSetting, stark_config_in};
 use crate::field::{Ext, Val};
 use crate::security::{MIN_CONJECTURED_SECURITY_BITS, SecurityReport, security_report};
 use crate::tables::{Table, tables};
@@ -21,6 +21,7 @@ pub struct CircuitKey {
     tables: Vec<Table>,
     log_heights: Vec<usize>,
     config: AggregationConfig,
+    setting: FriSetting,
     data: KeyData,
     security: SecurityReport,
 }
@@ -128,8 +129,17 @@ impl CircuitKey {
     /// If proofs of this circuit would fall below [`MIN_CONJECTURED_SECURITY_BITS`]: circuits are
     /// fixed in code, so that is a bug to catch in tests, never a runtime condition.
     pub fn new(circuit: Circuit) -> Self {
+        Self::with_setting(circuit, AGGREGATION)
+    }
+
+    /// [`Self::new`] for proofs in another FRI setting (a block's final proof,
+    /// [`crate::config::WRAP`]).
+    ///
+    /// # Panics
+    /// As [`Self::new`].
+    pub fn with_setting(circuit: Circuit, setting: FriSetting) -> Self {
         let tables = tables(&circuit);
-        let security = security_report(&tables);
+        let security = security_report(&tables, setting);
         assert!(
             security.conjectured_bits >= MIN_CONJECTURED_SECURITY_BITS as f64,
             "aggregation proofs of this circuit have {:.1} conjectured bits, below {}",
@@ -137,7 +147,7 @@ impl CircuitKey {
             MIN_CONJECTURED_SECURITY_BITS
         );
         let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
-        let config = stark_config(&circuit.digest());
+        let config = stark_config_in(setting, &circuit.digest(), CAP_HEIGHT);
         let budgets: Vec<usize> = tables
             .iter()
             .map(|t| match t {
@@ -150,7 +160,7 @@ impl CircuitKey {
             &tables,
             &log_heights,
             &budgets,
-            crate::config::LOG_BLOWUP,
+            setting.log_blowup,
         )
         .unwrap_or_else(|e| unreachable!("committing preprocessed columns cannot fail: {e:?}"));
         Self {
@@ -158,9 +168,15 @@ impl CircuitKey {
             tables,
             log_heights,
             config,
+            setting,
             data: KeyData::Prover(prover_data),
             security,
         }
+    }
+
+    /// The FRI setting of this circuit's proofs.
+    pub fn setting(&self) -> FriSetting {
+        self.setting
     }
 
     /// The security of this circuit's proofs.

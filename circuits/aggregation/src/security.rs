@@ -15,7 +15,7 @@ use p3_security::shape::{InstanceShape, StarkAirParams};
 use p3_security::stark::conjectured_security_report;
 use p3_uni_stark::OpeningShape;
 
-use crate::config::{LOOKUP_POW_BITS, fri_parameters};
+use crate::config::{FriSetting, LOOKUP_POW_BITS};
 use crate::field::{EXT_DEGREE, Ext, Val};
 use crate::tables::Table;
 
@@ -87,9 +87,9 @@ fn shape_of(table: &Table) -> TableShape {
     }
 }
 
-/// Computes the conjectured security of proofs over these tables.
-pub fn security_report(tables: &[Table]) -> SecurityReport {
-    let fri = fri_parameters(());
+/// Computes the conjectured security of proofs over these tables in this FRI setting.
+pub fn security_report(tables: &[Table], setting: FriSetting) -> SecurityReport {
+    let fri = setting.parameters(());
     let shapes: alloc::vec::Vec<TableShape> = tables.iter().map(shape_of).collect();
     let max_degree = shapes.iter().map(|s| s.max_degree).max().unwrap_or(2);
     let num_quotient_chunks = (max_degree - 1).next_power_of_two();

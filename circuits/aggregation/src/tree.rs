@@ -125,7 +125,7 @@ impl TreeKeys {
         for height in self.depth()..depth {
             let child = self.levels.last().map_or(&self.leaf_key, |(_, key)| key);
             let shape = NodeShape::new(child, height as u32);
-            let mut key = CircuitKey::new(shape.circuit(child));
+            let mut key = CircuitKey::new(shape.circuit());
             if self.verifier_only {
                 key = key.into_verifier();
             }
@@ -161,11 +161,12 @@ impl TreeKeys {
 
     /// The key the root proof verifies under.
     pub fn root_key(&self) -> &CircuitKey {
-        self.key_at(self.depth())
+        self.root_key_at(self.depth())
     }
 
-    /// The key of the root of a tree of `depth` (from the leaf width to [`Self::depth`]).
-    fn key_at(&self, depth: usize) -> &CircuitKey {
+    /// The key of the root of a tree of `depth`, from the leaf width to [`Self::depth`]
+    /// (deeper panics: keys reach the depths they were built or grown for).
+    pub fn root_key_at(&self, depth: usize) -> &CircuitKey {
         match depth.checked_sub(self.leaf_log + 1) {
             None => &self.leaf_key,
             Some(level) => &self.levels[level].1,
@@ -304,7 +305,7 @@ impl TreeKeys {
                 max,
                 got: publics.len(),
             })?;
-        self.key_at(depth)
+        self.root_key_at(depth)
             .verify(proof, root_digest(publics, depth).elements())
     }
 }

@@ -94,7 +94,16 @@ pub struct BatchInnerShape {
 
 impl BatchInnerShape {
     /// The shape of proofs made with `key`.
+    ///
+    /// # Panics
+    /// If `key`'s proofs are not in the [`AGGREGATION`](crate::config::AGGREGATION) setting,
+    /// the only one the in-circuit opening argument replays.
     pub fn new(key: &CircuitKey) -> Self {
+        assert_eq!(
+            key.setting(),
+            crate::config::AGGREGATION,
+            "in-circuit verifiers read aggregation-setting proofs only"
+        );
         let lookups = key.lookups();
         let (buses, max_message_width) = bus_layout(&lookups);
         let gadget = LogUpGadget::new();
