@@ -145,18 +145,12 @@ fn measure(
     );
 }
 
-/// Two transfers with different public inputs.
-fn two_transfers() -> [transaction_circuit::TransactionWitness; 2] {
-    [
-        transaction_circuit::testing::transfer_witness(),
-        transaction_circuit::testing::native_transfer_witness([700, 300], [800, 150], 50),
-    ]
-}
-
 /// The leaf over one real transaction proof.
 fn transaction_leaf() {
     use aggregation_circuit::leaf::{TransactionShape, leaf_public_inputs};
-    let (public, proof) = transaction_circuit::prove(&two_transfers()[0]).expect("proves");
+    let (public, proof) =
+        transaction_circuit::prove(&transaction_circuit::testing::two_transfer_witnesses()[0])
+            .expect("proves");
     let shape = TransactionShape::new();
     let inner = Inner {
         name: "transaction",
@@ -180,7 +174,7 @@ fn node_over_leaves() {
 
     let leaf = TransactionShape::new();
     let leaf_key = CircuitKey::new(leaf.leaf_circuit());
-    let leaves: Vec<_> = two_transfers()
+    let leaves: Vec<_> = transaction_circuit::testing::two_transfer_witnesses()
         .iter()
         .map(|witness| {
             let (public, proof) = transaction_circuit::prove(witness).expect("proves");
@@ -221,7 +215,7 @@ fn tree(n: usize, wrap: bool) {
     use aggregation_circuit::tree::TreeKeys;
     assert!(n >= 1, "--tree takes a transfer count ≥ 1");
     let depth = TreeKeys::depth_for(n);
-    let base = two_transfers();
+    let base = transaction_circuit::testing::two_transfer_witnesses();
     eprintln!("proving {n} transfers");
     let transfers: Vec<_> = (0..n)
         .map(|i| transaction_circuit::prove(&base[i % 2]).expect("proves"))
@@ -292,7 +286,11 @@ fn wrap_root(
     let bytes = proof.to_bytes();
     let decoded = aggregation_circuit::CircuitProof::from_bytes(&bytes).expect("decodes");
     // The median of several runs: one verification is milliseconds.
-    let mut times: Vec<f64> = (0..9)
+    let runs = std::env::var("HEGEMON_VERIFY_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(9);
+    let mut times: Vec<f64> = (0..runs)
         .map(|_| {
             let start = Instant::now();
             key.verify(&decoded, digest).expect("the wrap verifies");

@@ -52,9 +52,9 @@ pub enum BlockProofError {
 pub const MAX_BLOCK_TRANSFERS: usize = 1 << 10;
 
 /// Blocks listing at least this many transfers carry the wrap of their tree's root. The wrap
-/// costs about 150 s and 13 GB once per block on 2 cores: half again a tree of 64, 3 % of a
-/// tree of 1,024. It shrinks the proof from about 466 KB to 198 KB and its verification from
-/// 25–37 ms to 13.5 ms (`docs/benchmarks.md#the-wrap`).
+/// costs about 90 s and 11 GB once per block on 2 cores: under half a tree of 64, 3 % of a
+/// tree of 1,024. It shrinks the proof from about about 400 KB to under 180 KB and its verification from
+/// 22–25 ms to 12.9 ms (`docs/benchmarks.md#the-wrap`).
 pub const WRAP_MIN_TRANSFERS: usize = 64;
 
 /// What a block's aggregated proof is, fixed by how many transfers the block lists.

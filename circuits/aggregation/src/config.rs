@@ -41,7 +41,7 @@ pub struct FriSetting {
     /// Proof-of-work bits before query sampling.
     pub query_pow_bits: usize,
     /// Proof-of-work bits on the FRI batch-combination challenge. A batch opens about a
-    /// thousand columns of traces up to `2^19` rows, which costs the combination challenge
+    /// thousand columns of traces up to `2^18` rows, which costs the combination challenge
     /// enough bits that it would otherwise bind below 128 (measured: 127.2 at `2^14`).
     pub batch_pow_bits: usize,
     /// Proof-of-work bits on each FRI folding challenge (they bind below 128 over a large
@@ -87,9 +87,10 @@ pub const WRAP: FriSetting = FriSetting {
 
 /// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.
 pub const LOOKUP_POW_BITS: usize = 8;
-/// Fraction-pin degree the Poseidon2 table's lookups may be packed up to (several lookups per
-/// LogUp column, more quotient chunks).
-pub const POSEIDON2_LOOKUP_DEGREE: usize = 5;
+/// Fraction-pin degree every table's lookups may be packed up to: several lookups share a LogUp
+/// column (an ALU row's four reads take one column instead of four) within the degree the
+/// Poseidon2 constraints already need, so the quotient keeps its four chunks.
+pub const LOOKUP_DEGREE: usize = 5;
 /// Merkle cap height.
 pub const CAP_HEIGHT: usize = 0;
 

@@ -4,7 +4,7 @@
 //!
 //! A wide leaf is the cheap way up the tree's first levels: verifying a transaction proof costs
 //! about 64 K wire slots, a node's child proof about 200 K, so eight transaction proofs fill the
-//! same table heights as one node (2^19 witness rows) and replace seven nodes.
+//! same table heights as one node (2^18 witness rows of two wires) and replace seven nodes.
 //!
 //! The transaction proof is a zero-knowledge uni-STARK (`HidingFriPcs` over salted Merkle trees,
 //! blowup 32, 23 queries, caps of 16 digests; `transaction_circuit::config`). The leaf replays

@@ -148,13 +148,7 @@ impl CircuitKey {
         );
         let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
         let config = stark_config_in(setting, &circuit.digest(), CAP_HEIGHT);
-        let budgets: Vec<usize> = tables
-            .iter()
-            .map(|t| match t {
-                Table::Poseidon2(_) => crate::config::POSEIDON2_LOOKUP_DEGREE,
-                _ => 0,
-            })
-            .collect();
+        let budgets = alloc::vec![crate::config::LOOKUP_DEGREE; tables.len()];
         let prover_data = ProverData::from_airs_and_degrees_with_lookup_budgets(
             &config,
             &tables,
@@ -392,8 +386,12 @@ mod tests {
         for (t, table) in key.tables.iter().enumerate() {
             let width = honest[t].width();
             match table {
-                // A wire value, and a use count.
-                Table::Witness(_) => cells.extend([(t, 2, 0), (t, 2, width - 1)]),
+                // A row's first and second wire values, and a use count.
+                Table::Witness(_) => cells.extend([
+                    (t, 2, 0),
+                    (t, 1, crate::tables::witness::MAIN_PER_WIRE),
+                    (t, 2, width - 1),
+                ]),
                 Table::Public(_) => cells.push((t, 0, 1)),
                 // Each operand of the multiply–add.
                 Table::Alu(_) => cells.extend([(t, 0, 0), (t, 0, 7), (t, 0, 12), (t, 0, 19)]),
@@ -442,8 +440,8 @@ mod tests {
             .expect("alu");
         let x_wire = key.circuit.alu_ops().next().expect("one row").wires[0].index();
         let mut traces = honest.clone();
-        let w = traces[0].width();
-        traces[0].values[x_wire * w] += Val::ONE;
+        let per_wire = crate::tables::witness::MAIN_PER_WIRE;
+        traces[0].values[x_wire * per_wire] += Val::ONE;
         traces[alu].values[0] += Val::ONE;
         assert_rejected(&key, &traces, &public);
     }

@@ -49,11 +49,8 @@ struct TableShape {
 }
 
 fn shape_of(table: &Table) -> TableShape {
-    // The Poseidon2 table's lookups are packed several to a LogUp column, up to this degree.
-    let packed_degree = match table {
-        Table::Poseidon2(_) => crate::config::POSEIDON2_LOOKUP_DEGREE,
-        _ => 0,
-    };
+    // Lookups are packed several to a LogUp column, up to this degree.
+    let packed_degree = crate::config::LOOKUP_DEGREE;
     let layout = AirLayout::from_air::<Val>(table);
     let symbolic = InteractionSymbolicBuilder::<Val, Ext>::from_air(table, layout);
     let base = symbolic.base_constraints();

@@ -5,17 +5,14 @@
 use std::time::Instant;
 
 use aggregation_circuit::tree::{TreeError, TreeKeys, root_digest};
-use transaction_circuit::testing::{native_transfer_witness, transfer_witness};
+use transaction_circuit::testing::two_transfer_witnesses;
 
 #[test]
 fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
-    let transfers: Vec<_> = [
-        transfer_witness(),
-        native_transfer_witness([700, 300], [800, 150], 50),
-    ]
-    .iter()
-    .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
-    .collect();
+    let transfers: Vec<_> = two_transfer_witnesses()
+        .iter()
+        .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
+        .collect();
     let publics: Vec<_> = transfers.iter().map(|(p, _)| p.clone()).collect();
 
     let started = Instant::now();
@@ -77,11 +74,9 @@ fn a_tree_binds_the_ordered_public_inputs_of_its_transfers() {
 
 #[test]
 fn a_short_list_is_padded_with_its_last_transfer() {
-    use transaction_circuit::testing::transfer_witness;
-    let (public, _) = transaction_circuit::prove(&transfer_witness()).expect("proves");
-    let other = transaction_circuit::prove(&native_transfer_witness([700, 300], [800, 150], 50))
-        .expect("proves")
-        .0;
+    let [first, second] = two_transfer_witnesses();
+    let (public, _) = transaction_circuit::prove(&first).expect("proves");
+    let other = transaction_circuit::prove(&second).expect("proves").0;
     let three = [public.clone(), other.clone(), other.clone()];
     let four = [public.clone(), other.clone(), other.clone(), other.clone()];
     assert_eq!(root_digest(&three, 2), root_digest(&four, 2));

@@ -10,17 +10,14 @@ use aggregation_circuit::config::{AGGREGATION, WRAP};
 use aggregation_circuit::tree::{TreeKeys, root_digest};
 use aggregation_circuit::wrap::{WrapError, WrapKey};
 use aggregation_circuit::{CircuitProof, ProveError, VerifyError};
-use transaction_circuit::testing::{native_transfer_witness, transfer_witness};
+use transaction_circuit::testing::two_transfer_witnesses;
 
 #[test]
 fn a_wrapped_block_binds_its_transfers_and_nothing_else() {
-    let transfers: Vec<_> = [
-        transfer_witness(),
-        native_transfer_witness([700, 300], [800, 150], 50),
-    ]
-    .iter()
-    .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
-    .collect();
+    let transfers: Vec<_> = two_transfer_witnesses()
+        .iter()
+        .map(|w| transaction_circuit::prove(w).expect("the transfer proves"))
+        .collect();
     let bytes = |i: usize| transfers[i].0.to_bytes().to_vec();
     assert_eq!(
         ProofForm::for_count(WRAP_MIN_TRANSFERS - 1),

@@ -63,6 +63,15 @@ pub fn native_transfer_witness(
     transfer_witness_with(AssetId::NATIVE, ValueBalance::ZERO, spends, outputs, fee)
 }
 
+/// Two valid transfers with different public inputs: [`transfer_witness`], and Alice paying
+/// 800 instead of 900 from the same notes.
+pub fn two_transfer_witnesses() -> [TransactionWitness; 2] {
+    [
+        transfer_witness(),
+        native_transfer_witness([700, 300], [800, 150], 50),
+    ]
+}
+
 /// A transfer with chosen asset, value balance, spend and output values and fee.
 pub fn transfer_witness_with(
     asset: AssetId,

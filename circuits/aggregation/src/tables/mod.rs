@@ -2,11 +2,11 @@
 //!
 //! Every table row that reads or writes wire `i` with value `v` queries the tuple
 //! `(i, v₀, …, v₄)` on the [`WIRE_BUS`]; the [`witness`] table provides each tuple once per
-//! query. Because the witness table holds exactly one row per index, every use of a wire sees the
+//! query. Because the witness table holds exactly one entry per index, every use of a wire sees the
 //! same value. The index columns of every table are preprocessed from the [`Circuit`], so the
 //! wiring is fixed by the verifier, never chosen by the prover.
 //!
-//! - [`witness`]: one row per wire: its value, how often it is used, and its constant if any.
+//! - [`witness`]: two wires per row: their values, how often each is used, and their constants.
 //! - [`public`]: binds the public-input wires to the proof's public values.
 //! - [`alu`]: one row per `a · b + c = d` in the extension field.
 //! - [`poseidon2`]: one row per permutation of base-field lanes.
