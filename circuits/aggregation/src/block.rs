@@ -6,9 +6,9 @@
 //! [`crate::tree`] describes), or from [`WRAP_MIN_TRANSFERS`] up the wrap of that root
 //! ([`crate::wrap`]): the count fixes the form ([`ProofForm`]). The verifier recomputes the root
 //! digest from the listed public inputs, so the proof binds exactly those transfers in exactly
-//! that order. Keys are built on
-//! first use, seconds per level, and kept: the keys of a deeper tree serve every smaller depth
-//! with the same leaf width. Verifiers keep verification-only keys unless they also prove.
+//! that order. Keys are built on first use, seconds per level, and kept: the keys of a deeper
+//! tree serve every smaller depth with the same leaf width. Verifiers keep verification-only
+//! keys unless they also prove.
 //! Spec: `docs/spec/aggregation.md#blocks`.
 
 use alloc::sync::Arc;
@@ -22,7 +22,7 @@ use crate::proof::{CircuitProof, VerifyError};
 use crate::tree::{TreeError, TreeKeys, root_digest};
 use crate::wrap::{WrapError, WrapKey};
 
-/// Largest encoded root proof a block may carry (a root measures about 470 KB).
+/// Largest encoded proof a block may carry (a root measures about 410 KB, a wrap about 176 KB).
 pub const MAX_AGGREGATE_PROOF_BYTES: usize = 1 << 20;
 
 /// Why a block's aggregated proof was refused.
@@ -53,8 +53,8 @@ pub const MAX_BLOCK_TRANSFERS: usize = 1 << 10;
 
 /// Blocks listing at least this many transfers carry the wrap of their tree's root. The wrap
 /// costs about 90 s and 11 GB once per block on 2 cores: under half a tree of 64, 3 % of a
-/// tree of 1,024. It shrinks the proof from about about 400 KB to under 180 KB and its verification from
-/// 22–25 ms to 12.9 ms (`docs/benchmarks.md#the-wrap`).
+/// tree of 1,024. It shrinks the proof from about 410 KB to under 180 KB and its verification
+/// from 22–25 ms to 12.9 ms (`docs/benchmarks.md#the-wrap`).
 pub const WRAP_MIN_TRANSFERS: usize = 64;
 
 /// What a block's aggregated proof is, fixed by how many transfers the block lists.
