@@ -20,8 +20,14 @@ pub enum PoolShape {
     /// Not a transfer.
     Other,
     /// One transfer (the shapes wallets submit: a one-transfer `submit_transfers`, or a
-    /// `transparent_transfer`).
-    Transfer(Box<ShieldedTransfer>),
+    /// `transparent_transfer`). `aggregatable` for the first: it is shielded-only, so an
+    /// aggregator may batch it, while a `transparent_transfer` is signed for its own call.
+    Transfer {
+        /// The transfer.
+        transfer: Box<ShieldedTransfer>,
+        /// Whether an aggregated batch may carry it.
+        aggregatable: bool,
+    },
     /// A multi-transfer batch.
     Batch,
 }
@@ -35,29 +41,30 @@ pub fn shape_of<E: Encode>(extrinsic: &E) -> PoolShape {
     match xt.function {
         RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => {
             match transfers.into_inner().as_slice() {
-                [one] => PoolShape::Transfer(Box::new(one.clone())),
+                [one] => PoolShape::Transfer {
+                    transfer: Box::new(one.clone()),
+                    aggregatable: true,
+                },
                 _ => PoolShape::Batch,
             }
         }
         RuntimeCall::ShieldedPool(Pool::transparent_transfer { transfer, .. }) => {
-            PoolShape::Transfer(transfer)
+            PoolShape::Transfer {
+                transfer,
+                aggregatable: false,
+            }
         }
         _ => PoolShape::Other,
     }
 }
 
-/// The transfer of a one-transfer `submit_transfers` (shielded-only, so an aggregator may batch
-/// it; a `transparent_transfer` is signed for its own call and is not).
+/// The transfer of an extrinsic an aggregator may batch (see [`PoolShape::Transfer`]).
 pub fn shielded_transfer_of<E: Encode>(extrinsic: &E) -> Option<ShieldedTransfer> {
-    use pallet_shielded_pool::Call as Pool;
-    let xt = UncheckedExtrinsic::decode(&mut &extrinsic.encode()[..]).ok()?;
-    match xt.function {
-        RuntimeCall::ShieldedPool(Pool::submit_transfers { transfers }) => {
-            match transfers.into_inner().as_slice() {
-                [one] => Some(one.clone()),
-                _ => None,
-            }
-        }
+    match shape_of(extrinsic) {
+        PoolShape::Transfer {
+            transfer,
+            aggregatable: true,
+        } => Some(*transfer),
         _ => None,
     }
 }
@@ -65,7 +72,7 @@ pub fn shielded_transfer_of<E: Encode>(extrinsic: &E) -> Option<ShieldedTransfer
 /// The transfer a single-transfer extrinsic carries.
 pub fn transfer_of<E: Encode>(extrinsic: &E) -> Option<ShieldedTransfer> {
     match shape_of(extrinsic) {
-        PoolShape::Transfer(t) => Some(*t),
+        PoolShape::Transfer { transfer, .. } => Some(*transfer),
         _ => None,
     }
 }

@@ -23,7 +23,7 @@ use sp_consensus::{Environment, Proposal, ProposeArgs, Proposer};
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 
 use super::{
-    payload::{PoolShape, shape_of, shielded_transfer_of},
+    payload::{PoolShape, shape_of},
     sidecar::{Ciphertexts, Sidecar, TemplatePayload},
 };
 use transaction_circuit::TransactionPublicInputs;
@@ -157,11 +157,14 @@ where
                     aggregate: None,
                 }),
                 PoolShape::Batch => {}
-                PoolShape::Transfer(transfer) => {
+                PoolShape::Transfer {
+                    transfer,
+                    aggregatable,
+                } => {
                     let Some(pooled) = self.pooled(&transfer) else {
                         continue;
                     };
-                    if self.aggregator.is_some() && shielded_transfer_of(&extrinsic).is_some() {
+                    if self.aggregator.is_some() && aggregatable {
                         for_aggregate.insert(pooled.hash, pooled);
                         continue;
                     }
