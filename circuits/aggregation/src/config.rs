@@ -69,12 +69,12 @@ pub const AGGREGATION: FriSetting = FriSetting {
 };
 
 /// The setting of a block's final proof ([`crate::wrap`]): blowup 64, so each query carries
-/// about 5.9 conjectured bits and 18 of them, plus 22 bits of query grinding (seconds, against
-/// minutes of proving), reach 128. Proving costs a
-/// 16× taller extension once per block; the proof is less than half the size of an
-/// [`AGGREGATION`] proof and verifies with a third of the hashing. Folding 16 to 1 and a final
-/// polynomial of 8 coefficients (FRI takes inputs strictly taller than the final polynomial's
-/// extension, and the public table's is `2^4 · 64` rows) keep the FRI rounds, each a Merkle path per query, to four.
+/// about 5.9 conjectured bits, and 18 of them plus 22 bits of query grinding (seconds, against
+/// minutes of proving) reach 128. Proving pays a 16× taller extension once per block; the proof
+/// is less than half the size of an [`AGGREGATION`] proof (`docs/benchmarks.md#the-wrap`).
+/// Folding 16 to 1 and a final polynomial of 8 coefficients keep the FRI rounds, each a Merkle
+/// path per query, to four (FRI takes only inputs strictly taller than the final polynomial's
+/// extension, and the public table's is `2^4 · 64` rows).
 pub const WRAP: FriSetting = FriSetting {
     log_blowup: 6,
     num_queries: 18,
