@@ -12,6 +12,7 @@ use crate::circuit::{Circuit, RunError};
 use crate::config::{AGGREGATION, AggregationConfig, CAP_HEIGHT, FriSetting, stark_config_in};
 use crate::field::{Ext, Val};
 use crate::security::{MIN_CONJECTURED_SECURITY_BITS, SecurityReport, security_report};
+use crate::tables::view::{self, VerifierView};
 use crate::tables::{Table, tables};
 
 /// Everything needed to prove and verify one circuit: its tables and their preprocessed
@@ -20,6 +21,8 @@ pub struct CircuitKey {
     circuit: Circuit,
     tables: Vec<Table>,
     log_heights: Vec<usize>,
+    /// Each table's constraint degree, measured once for the verifier ([`view`]).
+    degrees: Vec<usize>,
     config: AggregationConfig,
     setting: FriSetting,
     data: KeyData,
@@ -157,10 +160,19 @@ impl CircuitKey {
             setting.log_blowup,
         )
         .unwrap_or_else(|e| unreachable!("committing preprocessed columns cannot fail: {e:?}"));
+        let degrees = tables
+            .iter()
+            .zip(&log_heights)
+            .zip(&prover_data.common.lookups)
+            .map(|((table, &log_height), lookups)| {
+                view::constraint_degree(table, log_height, lookups)
+            })
+            .collect();
         Self {
             circuit,
             tables,
             log_heights,
+            degrees,
             config,
             setting,
             data: KeyData::Prover(prover_data),
@@ -294,9 +306,15 @@ impl CircuitKey {
                 got: proof.inner.degree_bits.clone(),
             });
         }
+        let views: Vec<VerifierView<'_>> = self
+            .tables
+            .iter()
+            .zip(&self.degrees)
+            .map(|(table, &degree)| VerifierView::new(table, degree))
+            .collect();
         verify_batch(
             &self.config,
-            &self.tables,
+            &views,
             &proof.inner,
             &self.table_public_values(public),
             self.common(),
@@ -344,6 +362,43 @@ mod tests {
         let public = alloc::vec![x * y + x, state[0]];
         let private = alloc::vec![x.into(), y.into(), Ext::ONE];
         (CircuitKey::new(b.build()), public, private)
+    }
+
+    /// The verifier's views expect exactly the quotient chunks Plonky3 derives from the real
+    /// tables, and their degree hints are the real degrees.
+    #[test]
+    fn verifier_views_size_the_quotient_like_the_tables() {
+        use p3_batch_stark::symbolic::get_log_num_quotient_chunks;
+        use p3_lookup::LogUpGadget;
+
+        let (key, _, _) = key();
+        let gadget = LogUpGadget::new();
+        for (i, table) in key.tables.iter().enumerate() {
+            let lookups = &key.common().lookups[i];
+            let height = 1 << key.log_heights[i];
+            let real = get_log_num_quotient_chunks::<Val, Ext, _, _>(
+                table,
+                view::layout(table),
+                height,
+                lookups,
+                0,
+                &gadget,
+            );
+            let seen = get_log_num_quotient_chunks::<Val, Ext, _, _>(
+                &VerifierView::new(table, key.degrees[i]),
+                view::layout(table),
+                height,
+                lookups,
+                0,
+                &gadget,
+            );
+            assert_eq!(seen, real, "table {i}");
+            assert!(
+                key.degrees[i] >= 2,
+                "table {i} has degree {}",
+                key.degrees[i]
+            );
+        }
     }
 
     /// A tampered trace proves (the batch prover runs without its debug self-checks, see the

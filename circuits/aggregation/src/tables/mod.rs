@@ -14,6 +14,7 @@
 pub mod alu;
 pub mod poseidon2;
 pub mod public;
+pub(crate) mod view;
 pub mod witness;
 
 use alloc::vec::Vec;
