@@ -162,9 +162,9 @@ impl WrapShape {
         }
     }
 
-    /// The wrap circuit.
+    /// The wrap circuit (without a Horner table: [`CircuitBuilder::without_horner_table`]).
     pub fn circuit(&self) -> Circuit {
-        let mut b = CircuitBuilder::new();
+        let mut b = CircuitBuilder::without_horner_table();
         let digest = self.child.verify(&mut b);
         expose(&mut b, &digest);
         b.build()

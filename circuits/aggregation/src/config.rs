@@ -87,10 +87,14 @@ pub const WRAP: FriSetting = FriSetting {
 
 /// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.
 pub const LOOKUP_POW_BITS: usize = 8;
-/// Fraction-pin degree every table's lookups may be packed up to: several lookups share a LogUp
-/// column (an ALU row's four reads take one column instead of four) within the degree the
-/// Poseidon2 constraints already need, so the quotient keeps its four chunks.
-pub const LOOKUP_DEGREE: usize = 5;
+/// Fraction-pin degree the Poseidon2 table's lookups may be packed up to: its 49 lookups share
+/// a LogUp column several at a time within the degree its quotient's four chunks allow.
+pub const POSEIDON2_LOOKUP_DEGREE: usize = 5;
+/// Fraction-pin degree every other table's lookups may be packed up to. Their constraints are
+/// at most quadratic, so at 3 their quotients take two chunks instead of four and are
+/// evaluated on a domain half as large; these are the circuit's tallest tables, so that
+/// outweighs the extra LogUp column the ALU's four reads then need.
+pub const LOOKUP_DEGREE: usize = 3;
 /// Merkle cap height.
 pub const CAP_HEIGHT: usize = 0;
 

@@ -151,7 +151,7 @@ impl CircuitKey {
         );
         let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
         let config = stark_config_in(setting, &circuit.digest(), CAP_HEIGHT);
-        let budgets = alloc::vec![crate::config::LOOKUP_DEGREE; tables.len()];
+        let budgets: Vec<usize> = tables.iter().map(Table::lookup_degree).collect();
         let prover_data = ProverData::from_airs_and_degrees_with_lookup_budgets(
             &config,
             &tables,
@@ -354,6 +354,10 @@ mod tests {
         let bit = b.private_input();
         let node: [Wire; 24] = core::array::from_fn(|i| if i < 12 { out[i] } else { zero });
         b.permute_swapped(node, bit);
+        // Two Horner rows over the first permutation's output lanes, at `x`.
+        b.power_sum(x, &out);
+        // A two-block sponge over them: its second row carries the first's capacity lanes.
+        crate::gadgets::hash::sponge(&mut b, &out);
         let (x, y) = (Val::from_u32(6), Val::from_u32(7));
         let mut state = [Val::ZERO; 24];
         state[0] = x;
@@ -454,6 +458,16 @@ mod tests {
                 Table::Poseidon2(_) => {
                     cells.extend([(t, 0, 1), (t, 0, 130), (t, 0, width - 4), (t, 1, width - 1)])
                 }
+                // α, the incoming accumulator, the first and last values, an intermediate and
+                // the outgoing accumulator.
+                Table::Horner(_) => cells.extend([
+                    (t, 0, 0),
+                    (t, 0, 5),
+                    (t, 0, 10),
+                    (t, 0, 25),
+                    (t, 0, 30),
+                    (t, 0, width - 1),
+                ]),
             }
         }
         for (t, row, col) in cells {
@@ -473,7 +487,12 @@ mod tests {
         traces[perm].values[w + w - 1] = Val::ZERO;
         assert_rejected(&key, &traces, &public);
 
-        assert!(key.circuit.perm_ops().nth(1).is_some_and(|op| op.chained));
+        assert!(
+            key.circuit
+                .perm_ops()
+                .nth(1)
+                .is_some_and(|op| op.chained[0])
+        );
         // The chained row recomputed over another node: its permutation columns are all
         // consistent, only the link to the previous row's output breaks.
         let mut traces = honest.clone();
@@ -484,6 +503,23 @@ mod tests {
         transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
         forged.push(Val::ONE);
         traces[perm].values[w..2 * w].copy_from_slice(&forged);
+        assert_rejected(&key, &traces, &public);
+
+        // The same for a row chained in its high half (the sponge's second block), forged over
+        // another capacity lane.
+        let r = key
+            .circuit
+            .perm_ops()
+            .position(|op| op.chained == [false, true])
+            .expect("a sponge row");
+        let mut traces = honest.clone();
+        let row = &traces[perm].values[r * w..(r + 1) * w];
+        let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
+        input[20] += Val::ONE;
+        let mut forged = alloc::vec::Vec::with_capacity(w);
+        transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
+        forged.push(Val::ZERO);
+        traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
         assert_rejected(&key, &traces, &public);
 
         // A consistent change of one wire's value in both the witness and the ALU tables still

@@ -324,6 +324,61 @@ fn unread_outputs_and_free_lanes_have_no_witness_row() {
 }
 
 /// The exchange bit of a Merkle step must be 0 or 1.
+/// `Σ αʲ vⱼ` over 21 base values (two Horner rows, the first padded at the front) and over
+/// their first three (one row) equal the native sums and prove; a wrong claimed sum, or a
+/// value outside the base field, is refused.
+#[test]
+fn a_power_sum_is_proven_and_wrong_values_are_refused() {
+    const N: usize = 21;
+    let mut b = CircuitBuilder::new();
+    let alpha = b.private_input();
+    let values: Vec<Wire> = (0..N).map(|_| b.private_input()).collect();
+    let claimed = b.private_input();
+    let claimed_head = b.private_input();
+    let sum = b.power_sum(alpha, &values);
+    b.connect(sum, claimed);
+    let head = b.power_sum(alpha, &values[..3]);
+    b.connect(head, claimed_head);
+    let circuit = b.build();
+    assert_eq!(circuit.horner_ops().count(), 3);
+
+    let alpha = ext([2, 7, 1, 8, 2]);
+    let values: Vec<Val> = (0..N).map(|j| Val::from_usize(1000 + 37 * j)).collect();
+    let native = |values: &[Val]| {
+        let mut power = Ext::ONE;
+        let mut sum = Ext::ZERO;
+        for v in values {
+            sum += power * *v;
+            power *= alpha;
+        }
+        sum
+    };
+    let inputs = |lanes: &[Ext], claimed: Ext| {
+        let mut private = vec![alpha];
+        private.extend_from_slice(lanes);
+        private.extend([claimed, native(&values[..3])]);
+        private
+    };
+    let as_ext: Vec<Ext> = values.iter().map(|v| base(*v)).collect();
+    let honest = inputs(&as_ext, native(&values));
+    let key = CircuitKey::new(circuit.clone());
+    let proof = key.prove(&[], &honest).expect("the honest sums prove");
+    key.verify(&proof, &[]).expect("and verify");
+
+    let wrong = inputs(&as_ext, native(&values) + Ext::ONE);
+    let err = circuit
+        .run(&[], &wrong)
+        .expect_err("a wrong sum is refused");
+    assert!(matches!(err, RunError::Unsatisfied { .. }), "{err}");
+
+    let mut lifted = as_ext.clone();
+    lifted[5] = ext([1, 1, 0, 0, 0]);
+    let err = circuit
+        .run(&[], &inputs(&lifted, native(&values)))
+        .expect_err("an extension value is refused");
+    assert!(matches!(err, RunError::NotBase { .. }), "{err}");
+}
+
 #[test]
 fn an_exchange_bit_must_be_a_bit() {
     let mut b = CircuitBuilder::new();

@@ -3,7 +3,7 @@
 use core::marker::PhantomData;
 
 use aggregation_circuit::field::{Ext, Val};
-use aggregation_circuit::gadgets::fri::{fold_row, horner, reversed_power};
+use aggregation_circuit::gadgets::fri::{QueryPoints, fold_row, horner, reversed_power};
 use aggregation_circuit::{CircuitBuilder, Wire};
 use p3_field::{PrimeCharacteristicRing, TwoAdicField};
 use p3_fri::{FriFoldingStrategy, TwoAdicFriFolding};
@@ -38,6 +38,25 @@ fn reversed_powers_match() {
     }
 }
 
+/// A query's point on every lower domain, by squaring, is the reversed power of its shifted
+/// index there.
+#[test]
+fn query_points_match_reversed_powers() {
+    let (log_max, index) = (13, 5923);
+    let mut b = CircuitBuilder::new();
+    let mut private = Vec::new();
+    let bits = bits_of(&mut b, &mut private, index, log_max);
+    let mut points = QueryPoints::new(&mut b, &bits);
+    let heights = [13, 12, 9, 4, 1, 0];
+    let outs: Vec<Wire> = heights.iter().map(|&h| points.at(&mut b, h)).collect();
+    let w = b.build().run(&[], &private).expect("runs");
+    for (&h, out) in heights.iter().zip(outs) {
+        let shifted = index >> (log_max - h);
+        let expected = Val::two_adic_generator(h).exp_u64(reverse_bits_len(shifted, h) as u64);
+        assert_eq!(w.value(out), Ext::from(expected), "height 2^{h}");
+    }
+}
+
 #[test]
 fn folding_a_row_matches_plonky3() {
     let folding = TwoAdicFriFolding::<(), ()>(PhantomData);
@@ -55,9 +74,18 @@ fn folding_a_row_matches_plonky3() {
                 beta,
                 evals.iter().copied(),
             );
+            // The query sits anywhere in the row: the fold does not depend on where.
+            let position = rng.random_range(0..1usize << log_arity);
             let mut b = CircuitBuilder::new();
             let mut private = Vec::new();
-            let bits = bits_of(&mut b, &mut private, index, log_height);
+            let log_domain = log_height + log_arity;
+            let bits = bits_of(
+                &mut b,
+                &mut private,
+                index << log_arity | position,
+                log_domain,
+            );
+            let point = QueryPoints::new(&mut b, &bits).at(&mut b, log_domain);
             let beta_w = b.private_input();
             private.push(beta);
             let eval_w: Vec<Wire> = evals
@@ -67,7 +95,7 @@ fn folding_a_row_matches_plonky3() {
                     b.private_input()
                 })
                 .collect();
-            let out = fold_row(&mut b, &bits, log_arity, beta_w, &eval_w);
+            let out = fold_row(&mut b, point, &bits[..log_arity], beta_w, &eval_w);
             let w = b.build().run(&[], &private).expect("runs");
             assert_eq!(
                 w.value(out),

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
-use super::{AluOp, Circuit, Op, PermOp, Solve, Wire};
+use super::{AluOp, Circuit, HORNER_STEPS, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
 use crate::tables::poseidon2::{CHAIN_LANES, WIDTH};
 
@@ -49,12 +49,25 @@ pub struct CircuitBuilder {
     constants: BTreeMap<[u32; 5], Wire>,
     num_public: usize,
     num_private: usize,
+    /// Whether [`Self::power_sum`] runs on the ALU instead of the Horner table.
+    power_sums_on_alu: bool,
 }
 
 impl CircuitBuilder {
     /// An empty circuit.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty circuit whose power sums take ALU rows instead of Horner rows. A proof with one
+    /// table more opens its columns at every query and, the table having a height of its own,
+    /// folds in one more FRI round; the block's final proof, read natively and judged by its
+    /// size, is built this way (`docs/spec/aggregation.md#the-wrap`).
+    pub fn without_horner_table() -> Self {
+        Self {
+            power_sums_on_alu: true,
+            ..Self::default()
+        }
     }
 
     fn fresh(&mut self) -> Wire {
@@ -153,6 +166,13 @@ impl CircuitBuilder {
         q
     }
 
+    /// `(a − c) / b`, as the row `b · ((a − c) / b) + c = a`. Running fails if `b = 0`.
+    pub fn sub_div(&mut self, a: Wire, c: Wire, b: Wire) -> Wire {
+        let q = self.fresh();
+        self.alu([b, q, c, a], Solve::B);
+        q
+    }
+
     /// `1 / a`. Running fails if `a = 0`.
     pub fn inverse(&mut self, a: Wire) -> Wire {
         let one = self.one();
@@ -162,6 +182,44 @@ impl CircuitBuilder {
     /// `a · b + c = d`, with every wire already defined.
     pub fn assert_mul_add(&mut self, a: Wire, b: Wire, c: Wire, d: Wire) {
         self.alu([a, b, c, d], Solve::D);
+    }
+
+    /// `Σ_j α^(n−1−j) · v_j` over the `n` base-field `values` (the Horner evaluation at `α` of
+    /// the polynomial whose leading coefficient is `values[0]`), in rows of [`HORNER_STEPS`]
+    /// steps. The first row starts from zero and is padded at the front with zero values,
+    /// which leave the sum unchanged. Running fails if a value is not in the base field.
+    pub fn horner(&mut self, alpha: Wire, values: &[Wire]) -> Wire {
+        let zero = self.zero();
+        let padding = (HORNER_STEPS - values.len() % HORNER_STEPS) % HORNER_STEPS;
+        let padded: Vec<Wire> = core::iter::repeat_n(zero, padding)
+            .chain(values.iter().copied())
+            .collect();
+        let mut acc = zero;
+        for chunk in padded.chunks_exact(HORNER_STEPS) {
+            let acc_out = self.fresh();
+            self.ops.push(Op::Horner(HornerOp {
+                alpha,
+                acc_in: acc,
+                values: core::array::from_fn(|k| chunk[k]),
+                acc_out,
+            }));
+            acc = acc_out;
+        }
+        acc
+    }
+
+    /// `Σ_j α^j · v_j` over base-field `values`: [`Self::horner`] over them in reverse, or
+    /// one ALU row per value after the last for [`Self::without_horner_table`].
+    pub fn power_sum(&mut self, alpha: Wire, values: &[Wire]) -> Wire {
+        if self.power_sums_on_alu {
+            let mut reversed = values.iter().rev();
+            let Some(&last) = reversed.next() else {
+                return self.zero();
+            };
+            return reversed.fold(last, |acc, &v| self.mul_add(acc, alpha, v));
+        }
+        let reversed: Vec<Wire> = values.iter().rev().copied().collect();
+        self.horner(alpha, &reversed)
     }
 
     /// `b ∈ {0, 1}`, as the row `b · b + 0 = b`.
@@ -199,7 +257,7 @@ impl CircuitBuilder {
             input,
             output,
             swap: None,
-            chained: false,
+            chained: [false; 2],
         }));
         output
     }
@@ -212,7 +270,7 @@ impl CircuitBuilder {
             input,
             output,
             swap: Some(bit),
-            chained: false,
+            chained: [false; 2],
         }));
         output
     }
@@ -264,13 +322,16 @@ impl CircuitBuilder {
     pub fn build(mut self) -> Circuit {
         let n = self.parent.len();
         let roots: Vec<usize> = (0..n).map(|w| self.find(w as u32) as usize).collect();
-        // A permutation whose first twelve input lanes are the previous permutation's first
-        // twelve outputs is chained to it in the table.
+        // A permutation with a half of its input lanes equal to the same half of the previous
+        // permutation's outputs is chained to it in the table, for that half.
         let mut previous_output: Option<[Wire; WIDTH]> = None;
         for op in &mut self.ops {
             if let Op::Perm(perm) = op {
-                perm.chained = previous_output.is_some_and(|out| {
-                    (0..CHAIN_LANES).all(|k| roots[perm.input[k].index()] == roots[out[k].index()])
+                perm.chained = core::array::from_fn(|half| {
+                    previous_output.is_some_and(|out| {
+                        (half * CHAIN_LANES..(half + 1) * CHAIN_LANES)
+                            .all(|k| roots[perm.input[k].index()] == roots[out[k].index()])
+                    })
                 });
                 previous_output = Some(perm.output);
             }
@@ -281,16 +342,16 @@ impl CircuitBuilder {
             match op {
                 Op::Const(w, _) | Op::Public(w, _) => other(w),
                 Op::Alu(alu) => alu.wires.iter().for_each(&mut other),
+                Op::Horner(horner) => horner.wires().for_each(&mut other),
                 Op::Bits { input, bits } => {
                     other(input);
                     bits.iter().for_each(&mut other);
                 }
                 Op::Perm(perm) => {
                     perm.swap.iter().for_each(&mut other);
-                    let linked = if perm.chained { CHAIN_LANES } else { 0 };
-                    perm.input[linked..]
-                        .iter()
-                        .for_each(|w| refs[roots[w.index()]].perm_inputs += 1);
+                    (0..WIDTH)
+                        .filter(|&k| !perm.is_linked(k))
+                        .for_each(|k| refs[roots[perm.input[k].index()]].perm_inputs += 1);
                     perm.output
                         .iter()
                         .for_each(|w| refs[roots[w.index()]].perm_outputs += 1);
@@ -338,6 +399,17 @@ impl CircuitBuilder {
                     input: map(input),
                     bits: bits.into_iter().map(map).collect(),
                 },
+                Op::Horner(HornerOp {
+                    alpha,
+                    acc_in,
+                    values,
+                    acc_out,
+                }) => Op::Horner(HornerOp {
+                    alpha: map(alpha),
+                    acc_in: map(acc_in),
+                    values: values.map(map),
+                    acc_out: map(acc_out),
+                }),
             })
             .collect();
         Circuit {

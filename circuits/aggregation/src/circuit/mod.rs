@@ -24,7 +24,7 @@ use hegemon_crypto::spec::domain;
 use p3_field::PrimeCharacteristicRing;
 
 use crate::field::{Ext, Val};
-use crate::tables::poseidon2::WIDTH;
+use crate::tables::poseidon2::{CHAIN_LANES, WIDTH};
 
 /// First element of an aggregation circuit's identity, telling it apart from the transaction
 /// circuit's (which starts with its version number, 1).
@@ -74,10 +74,46 @@ pub struct PermOp {
     pub output: [Wire; WIDTH],
     /// The exchange bit, if any (must be 0 or 1).
     pub swap: Option<Wire>,
-    /// Set by compiling: input lanes 0‥11 (before the exchange) are the previous permutation's
-    /// output lanes 0‥11, so the table links the two rows directly (a Merkle path, a chain of
-    /// compressions) instead of through the witness.
-    pub chained: bool,
+    /// Set by compiling, per half of the lanes: `chained[h]` when input lanes `12h‥12h+11`
+    /// (before the exchange) are the previous permutation's output lanes `12h‥12h+11`, so the
+    /// table links the two rows directly instead of through the witness. The low half links
+    /// a Merkle path or a chain of compressions, the high half a sponge's or the challenger's
+    /// carried state.
+    pub chained: [bool; 2],
+}
+
+impl PermOp {
+    /// Whether input lane `lane` comes from the previous row rather than the witness.
+    pub fn is_linked(&self, lane: usize) -> bool {
+        self.chained[lane / CHAIN_LANES]
+    }
+}
+
+/// Steps of one Horner row ([`HornerOp`]).
+pub const HORNER_STEPS: usize = 16;
+
+/// One Horner row: `acc_out` is `acc_in` after the steps `acc ← acc · α + v` for each `v` of
+/// `values` in order (base-field values).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HornerOp {
+    /// The multiplier.
+    pub alpha: Wire,
+    /// The accumulator before the first step.
+    pub acc_in: Wire,
+    /// The values, first step first.
+    pub values: [Wire; HORNER_STEPS],
+    /// The accumulator after the last step.
+    pub acc_out: Wire,
+}
+
+impl HornerOp {
+    /// Every wire the row reads, `acc_out` last.
+    pub fn wires(&self) -> impl Iterator<Item = &Wire> {
+        [&self.alpha, &self.acc_in]
+            .into_iter()
+            .chain(&self.values)
+            .chain([&self.acc_out])
+    }
 }
 
 /// How a wire gets its value when the circuit runs.
@@ -93,6 +129,8 @@ pub enum Op {
     Alu(AluOp),
     /// A constrained Poseidon2 permutation.
     Perm(PermOp),
+    /// A constrained Horner row.
+    Horner(HornerOp),
     /// Witness hint, unconstrained: the little-endian bits of a base-field wire's canonical
     /// value. Gadgets constrain the bits themselves.
     Bits {
@@ -165,6 +203,14 @@ impl Circuit {
         })
     }
 
+    /// The Horner rows, in order.
+    pub fn horner_ops(&self) -> impl Iterator<Item = &HornerOp> {
+        self.ops.iter().filter_map(|op| match op {
+            Op::Horner(horner) => Some(horner),
+            _ => None,
+        })
+    }
+
     /// The wire of each public input, in order.
     pub fn public_wires(&self) -> Vec<Wire> {
         let mut wires = alloc::vec![Wire(0); self.num_public];
@@ -215,6 +261,10 @@ impl Circuit {
                 Op::Bits { input: w, bits } => {
                     input.extend([Val::from_u8(6), wire(w), Val::from_usize(bits.len())]);
                     input.extend(bits.iter().map(wire));
+                }
+                Op::Horner(horner) => {
+                    input.push(Val::from_u8(7));
+                    input.extend(horner.wires().map(wire));
                 }
             }
         }

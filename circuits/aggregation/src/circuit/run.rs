@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use p3_field::{Field, PrimeCharacteristicRing, PrimeField32};
 
-use super::{AluOp, Circuit, Op, PermOp, Solve, Wire};
+use super::{AluOp, Circuit, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val, as_base};
 use crate::tables::poseidon2::WIDTH;
 
@@ -182,6 +182,15 @@ impl Runner {
         Ok(())
     }
 
+    fn horner(&mut self, op: &HornerOp) -> Result<(), RunError> {
+        let alpha = self.get(op.alpha)?;
+        let mut acc = self.get(op.acc_in)?;
+        for v in &op.values {
+            acc = acc * alpha + self.get_base(*v)?;
+        }
+        self.set(op.acc_out, acc)
+    }
+
     fn bits(&mut self, input: Wire, bits: &[Wire]) -> Result<(), RunError> {
         let Some((high, low)) = bits.split_last() else {
             return Ok(());
@@ -221,6 +230,7 @@ impl Circuit {
                 Op::Public(w, j) => runner.set(*w, Ext::from(public[*j]))?,
                 Op::Private(w, j) => runner.set(*w, private[*j])?,
                 Op::Alu(alu) => runner.alu(alu)?,
+                Op::Horner(horner) => runner.horner(horner)?,
                 Op::Perm(perm) => runner.perm(perm)?,
                 Op::Bits { input, bits } => runner.bits(*input, bits)?,
             }

@@ -26,55 +26,92 @@ pub fn reversed_power(builder: &mut CircuitBuilder, generator: Val, bits: &[Wire
     acc
 }
 
-/// `TwoAdicFriFolding::fold_row`: interpolate the row's `2^log_arity` evaluations at `β`. The
-/// row's points are `s·ωᵢ` (bit-reversed order) with `s = ω_{log_height+log_arity}^rev(index)`
-/// and `index` the folded index, given by its `log_height` bits.
+/// A query's point on every domain it meets: on the domain of `2^h` points (in bit-reversed
+/// order) the query's row is `index >> (log_max − h)`, at `ω_h^rev(index >> (log_max − h))`,
+/// which is the point on the tallest domain raised to `2^(log_max − h)` (dropping an index's
+/// low bits drops its reversal's high bits). So one [`reversed_power`] and a squaring per
+/// halving give every height's point.
+pub struct QueryPoints {
+    log_max: usize,
+    /// `squares[k]` is the point on the domain of `2^(log_max − k)` points.
+    squares: Vec<Wire>,
+}
+
+impl QueryPoints {
+    /// The points of the query whose index on the tallest domain (`2^bits.len()` points) has
+    /// these bits, least significant first.
+    pub fn new(builder: &mut CircuitBuilder, bits: &[Wire]) -> Self {
+        let log_max = bits.len();
+        let top = reversed_power(builder, Val::two_adic_generator(log_max), bits);
+        Self {
+            log_max,
+            squares: alloc::vec![top],
+        }
+    }
+
+    /// The query's point on the domain of `2^log_height` points (at most the tallest).
+    pub fn at(&mut self, builder: &mut CircuitBuilder, log_height: usize) -> Wire {
+        let k = self.log_max - log_height;
+        while self.squares.len() <= k {
+            let last = self.squares[self.squares.len() - 1];
+            let square = builder.mul(last, last);
+            self.squares.push(square);
+        }
+        self.squares[k]
+    }
+}
+
+/// `TwoAdicFriFolding::fold_row`: interpolate a row's `2^log_arity` evaluations at `β`.
+///
+/// `point` is the query's point on the row's domain ([`QueryPoints::at`]) and `position` the
+/// low `log_arity` bits of its index there (its place in the row, least significant first).
+/// The row's points are `s·cₖ` (bit-reversed order) with `cₖ = ω_arity^rev(k)` and `s` the
+/// row's first point, `point / c_position`.
 pub fn fold_row(
     builder: &mut CircuitBuilder,
-    index_bits: &[Wire],
-    log_arity: usize,
+    point: Wire,
+    position: &[Wire],
     beta: Wire,
     evals: &[Wire],
 ) -> Wire {
-    let log_height = index_bits.len();
+    let log_arity = position.len();
     let arity = 1usize << log_arity;
     debug_assert_eq!(evals.len(), arity);
-    let start = Val::two_adic_generator(log_height + log_arity);
-    let s = reversed_power(builder, start, index_bits);
-    // The points as multiples of s: cₖ = ω_arity^k, bit-reversed like the row.
-    let mut c: Vec<Val> = Val::two_adic_generator(log_arity)
-        .powers()
-        .take(arity)
-        .collect();
+    // s = point · ω_arity^(−rev(position)): a constant factor per set bit.
+    let one = builder.one();
+    let omega = Val::two_adic_generator(log_arity);
+    let mut s = point;
+    for (b, &bit) in position.iter().enumerate() {
+        let factor = omega.exp_power_of_2(log_arity - 1 - b).inverse();
+        let step = builder.constant_base(factor - Val::ONE);
+        let factor = builder.mul_add(bit, step, one);
+        s = builder.mul(s, factor);
+    }
+    let mut c: Vec<Val> = omega.powers().take(arity).collect();
     reverse_slice_index_bits(&mut c);
-    // Lagrange at β: Σⱼ evalⱼ · Πₖ≠ⱼ (β − s·cₖ) / (s^(a−1) · Πₖ≠ⱼ (cⱼ − cₖ)).
-    let t: Vec<Wire> = c
-        .iter()
-        .map(|&ck| {
-            let ck = builder.constant_base(ck);
-            builder.sub_mul(beta, s, ck)
-        })
-        .collect();
-    let mut product = builder.one();
-    for &tk in &t {
-        product = builder.mul(product, tk);
-    }
-    let mut s_power = builder.one();
-    for _ in 1..arity {
-        s_power = builder.mul(s_power, s);
-    }
+    // Lagrange at β: (Πₖ (β − s·cₖ) / s^(a−1)) · Σⱼ evalⱼ / ((β − s·cⱼ) · Πₖ≠ⱼ (cⱼ − cₖ)).
+    let mut product = None;
     let mut sum = builder.zero();
-    for (j, (&eval, &tj)) in evals.iter().zip(&t).enumerate() {
-        let numerator = builder.div(product, tj);
-        let denominator: Val = (0..arity)
-            .filter(|&k| k != j)
-            .map(|k| c[j] - c[k])
-            .product();
+    for (j, (&cj, &eval)) in c.iter().zip(evals).enumerate() {
+        let cj_wire = builder.constant_base(cj);
+        let tj = builder.sub_mul(beta, s, cj_wire);
+        product = Some(product.map_or(tj, |p| builder.mul(p, tj)));
+        let quotient = builder.div(eval, tj);
+        let denominator: Val = (0..arity).filter(|&k| k != j).map(|k| cj - c[k]).product();
         let weight = builder.constant_base(denominator.inverse());
-        let term = builder.mul(numerator, weight);
-        sum = builder.mul_add(eval, term, sum);
+        sum = builder.mul_add(quotient, weight, sum);
     }
-    builder.div(sum, s_power)
+    let Some(product) = product else {
+        unreachable!("a row has at least one evaluation")
+    };
+    // s^(a−1) = s^a / s, with s^a by squaring.
+    let mut s_arity = s;
+    for _ in 0..log_arity {
+        s_arity = builder.mul(s_arity, s_arity);
+    }
+    let scaled = builder.mul(sum, product);
+    let scaled = builder.mul(scaled, s);
+    builder.div(scaled, s_arity)
 }
 
 /// `Σ cᵢ xⁱ` by Horner's rule (`coefficients` lowest degree first).

@@ -20,10 +20,10 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use p3_field::{Field, TwoAdicField};
+use p3_field::Field;
 
 use super::challenger::ChallengerWires;
-use super::fri::{fold_row, horner, reversed_power};
+use super::fri::{QueryPoints, fold_row, horner};
 use super::hash::{DigestWires, compress, compress_swapped, sponge};
 use super::merkle::{cap_root, verify_path};
 use super::stark::ExtInput;
@@ -319,13 +319,32 @@ pub fn verify_pcs(
     let log_final = shape.log_blowup + log2_of(shape.final_poly_len);
     let final_poly: Vec<Wire> = proof.final_poly.iter().map(|c| c.value).collect();
     let reduction = Reduction {
+        alpha,
         alpha_powers: &alpha_powers,
         groups: &groups,
         terms: &terms,
         roots: &claim_roots,
     };
+    // β^arity for each round whose folded height takes in reduced inputs.
+    let mut log_height = log_max;
+    let beta_powers: Vec<Option<Wire>> = shape
+        .log_arities
+        .iter()
+        .zip(&betas)
+        .map(|(&log_arity, &beta)| {
+            log_height -= log_arity;
+            ladder_lengths.contains_key(&log_height).then(|| {
+                let mut power = beta;
+                for _ in 0..log_arity {
+                    power = builder.mul(power, power);
+                }
+                power
+            })
+        })
+        .collect();
     for (query, bits) in proof.queries.iter().zip(&index_bits) {
-        let reduced = reduce_inputs(builder, shape, &reduction, query, bits);
+        let mut points = QueryPoints::new(builder, bits);
+        let reduced = reduce_inputs(builder, shape, &reduction, query, bits, &mut points);
         let mut reduced = reduced.into_iter().rev().peekable();
         let Some((top, mut folded)) = reduced.next() else {
             unreachable!("every shape has a committed matrix")
@@ -333,33 +352,35 @@ pub fn verify_pcs(
         debug_assert_eq!(top, log_max);
         let mut bits: &[Wire] = bits;
         let mut log_height = log_max;
-        for ((&log_arity, (row, salt, path)), (&beta, root)) in shape
+        for (((&log_arity, (row, salt, path)), (&beta, root)), beta_power) in shape
             .log_arities
             .iter()
             .zip(&query.rounds)
             .zip(betas.iter().zip(&round_roots))
+            .zip(&beta_powers)
         {
             let values: Vec<Wire> = row.iter().map(|v| v.value).collect();
-            let at = select_at(builder, &values, &bits[..log_arity]);
+            let (position, above) = bits.split_at(log_arity);
+            let at = select_at(builder, &values, position);
             builder.connect(at, folded);
-            bits = &bits[log_arity..];
+            let point = points.at(builder, log_height);
+            folded = fold_row(builder, point, position, beta, &values);
+            bits = above;
             log_height -= log_arity;
-            folded = fold_row(builder, bits, log_arity, beta, &values);
             let mut leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
             leaf_input.extend_from_slice(salt);
             let leaf = sponge(builder, &leaf_input);
             verify_path(builder, leaf, bits, path, root);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
-                let mut beta_power = beta;
-                for _ in 0..log_arity {
-                    beta_power = builder.mul(beta_power, beta_power);
-                }
+                let Some(beta_power) = *beta_power else {
+                    unreachable!("rounds taking inputs have their β power")
+                };
                 folded = builder.mul_add(beta_power, ro, folded);
             }
         }
         debug_assert_eq!(log_height, log_final);
         debug_assert!(reduced.next().is_none());
-        let x = reversed_power(builder, Val::two_adic_generator(log_height), bits);
+        let x = points.at(builder, log_height);
         let expected = horner(builder, &final_poly, x);
         builder.connect(folded, expected);
     }
@@ -381,6 +402,7 @@ struct MatrixTerms {
 
 /// What every query's reduction shares.
 struct Reduction<'a> {
+    alpha: Wire,
     alpha_powers: &'a [Wire],
     groups: &'a [OpeningGroup],
     terms: &'a [Vec<MatrixTerms>],
@@ -413,15 +435,16 @@ fn walk_injecting(
 
 /// Checks one query's input openings and returns its reduced openings by height, ascending.
 ///
-/// A matrix opened at several points has the same row at `x` under each; its points' columns
-/// sit consecutively on the α ladder, so `Σ αᵏ p_k(x)` for a later point is the first point's
-/// sum times a power of α: one dot product per matrix.
+/// A matrix opened at several points has the same row at `x` under each, so its columns'
+/// share of `Σ αᵏ p_k(x)` at each point is `α^offset · Σ_j α^j row_j`, with one power sum per
+/// matrix.
 fn reduce_inputs(
     builder: &mut CircuitBuilder,
     shape: &PcsLayout,
     reduction: &Reduction<'_>,
     query: &QueryWires,
     bits: &[Wire],
+    points: &mut QueryPoints,
 ) -> BTreeMap<usize, Wire> {
     let log_max = shape.log_max_height();
     let mut sums_at_x: Vec<Option<Wire>> = alloc::vec![None; reduction.groups.len()];
@@ -462,43 +485,39 @@ fn reduce_inputs(
     }
     for (batch_terms, (rows, _)) in reduction.terms.iter().zip(&query.inputs) {
         for (m, row) in batch_terms.iter().zip(rows) {
-            let Some(&(_, first)) = m.points.first() else {
+            if m.points.is_empty() {
                 continue;
-            };
-            let at_first = dot(builder, &reduction.alpha_powers[first..], &row[..m.width]);
+            }
+            // One Horner pass per matrix, in the Horner table; each point weighs it by its
+            // offset on the ladder.
+            let row_sum = builder.power_sum(reduction.alpha, &row[..m.width]);
             for &(group, offset) in &m.points {
-                let term = if offset == first {
-                    at_first
-                } else {
-                    builder.mul(reduction.alpha_powers[offset - first], at_first)
-                };
+                let weight = reduction.alpha_powers[offset];
                 let sum = &mut sums_at_x[group];
-                *sum = Some(match *sum {
-                    None => term,
-                    Some(acc) => builder.add(acc, term),
+                *sum = Some(match (*sum, offset) {
+                    (None, 0) => row_sum,
+                    (None, _) => builder.mul(weight, row_sum),
+                    (Some(acc), _) => builder.mul_add(weight, row_sum, acc),
                 });
             }
         }
     }
     // x = g · ω^rev(index >> (log_max − log_height)) on each height's LDE coset.
-    let mut points_x: BTreeMap<usize, Wire> = BTreeMap::new();
+    let generator = builder.constant_base(Val::GENERATOR);
     let mut reduced: BTreeMap<usize, Wire> = BTreeMap::new();
     for (group, sum_at_x) in reduction.groups.iter().zip(sums_at_x) {
         let Some(sum_at_x) = sum_at_x else {
             unreachable!("every group has a matrix")
         };
         let log_height = group.log_height;
-        let x = *points_x.entry(log_height).or_insert_with(|| {
-            let own_bits = &bits[log_max - log_height..];
-            let power = reversed_power(builder, Val::two_adic_generator(log_height), own_bits);
-            let generator = builder.constant_base(Val::GENERATOR);
-            builder.mul(power, generator)
-        });
-        let difference = builder.sub(group.sum_at_point, sum_at_x);
-        let denominator = builder.sub(group.point, x);
-        let quotient = builder.div(difference, denominator);
-        let entry = reduced.entry(log_height).or_insert_with(|| builder.zero());
-        *entry = builder.add(*entry, quotient);
+        let point = points.at(builder, log_height);
+        let denominator = builder.sub_mul(group.point, point, generator);
+        let quotient = builder.sub_div(group.sum_at_point, sum_at_x, denominator);
+        let sum = match reduced.get(&log_height) {
+            Some(&sum) => builder.add(sum, quotient),
+            None => quotient,
+        };
+        reduced.insert(log_height, sum);
     }
     reduced
 }

@@ -6,12 +6,15 @@
 //! same value. The index columns of every table are preprocessed from the [`Circuit`], so the
 //! wiring is fixed by the verifier, never chosen by the prover.
 //!
-//! - [`witness`]: two wires per row: their values, how often each is used, and their constants.
+//! - [`witness`]: two to four wires per row: their values, how often each is used, and their
+//!   constants.
 //! - [`public`]: binds the public-input wires to the proof's public values.
 //! - [`alu`]: one row per `a · b + c = d` in the extension field.
 //! - [`poseidon2`]: one row per permutation of base-field lanes.
+//! - [`horner`]: one row per sixteen Horner steps over base-field values.
 
 pub mod alu;
+pub mod horner;
 pub mod poseidon2;
 pub mod public;
 pub(crate) mod view;
@@ -79,12 +82,14 @@ pub enum Table {
     Alu(alu::AluTable),
     /// Poseidon2 permutations.
     Poseidon2(poseidon2::Poseidon2Table),
+    /// Horner steps.
+    Horner(horner::HornerTable),
 }
 
 /// The tables of a circuit, in proof order. A table is left out when the circuit has no row for
-/// it (the witness table is always there).
+/// it (the witness table is always there, first).
 pub fn tables(circuit: &Circuit) -> Vec<Table> {
-    let mut tables = alloc::vec![Table::Witness(witness::WitnessTable::new(circuit))];
+    let mut tables = Vec::new();
     if circuit.num_public() > 0 {
         tables.push(Table::Public(public::PublicTable::new(circuit)));
     }
@@ -94,6 +99,16 @@ pub fn tables(circuit: &Circuit) -> Vec<Table> {
     if circuit.perm_ops().next().is_some() {
         tables.push(Table::Poseidon2(poseidon2::Poseidon2Table::new(circuit)));
     }
+    if circuit.horner_ops().next().is_some() {
+        tables.push(Table::Horner(horner::HornerTable::new(circuit)));
+    }
+    let tallest = tables
+        .iter()
+        .map(|t| 1 << t.log_height())
+        .max()
+        .unwrap_or(1 << MIN_LOG_HEIGHT);
+    let witness = witness::WitnessTable::new(circuit, tallest);
+    tables.insert(0, Table::Witness(witness));
     tables
 }
 
@@ -105,6 +120,7 @@ macro_rules! dispatch {
             Table::Public($t) => $body,
             Table::Alu($t) => $body,
             Table::Poseidon2($t) => $body,
+            Table::Horner($t) => $body,
         }
     };
 }
@@ -117,6 +133,7 @@ impl Table {
             Self::Public(t) => t.trace(witness),
             Self::Alu(t) => t.trace(circuit, witness),
             Self::Poseidon2(t) => t.trace(circuit, witness),
+            Self::Horner(t) => t.trace(circuit, witness),
         }
     }
 
@@ -126,6 +143,15 @@ impl Table {
         match self {
             Self::Public(_) => public.to_vec(),
             _ => Vec::new(),
+        }
+    }
+
+    /// The degree this table's lookups are packed up to
+    /// ([`LOOKUP_DEGREE`](crate::config::LOOKUP_DEGREE)).
+    pub fn lookup_degree(&self) -> usize {
+        match self {
+            Self::Poseidon2(_) => crate::config::POSEIDON2_LOOKUP_DEGREE,
+            _ => crate::config::LOOKUP_DEGREE,
         }
     }
 

@@ -7,9 +7,14 @@
 //! costs no ALU rows. `s` is constrained boolean and is zero on rows without an exchange.
 //! Lanes without a witness row (a free sibling, an unread output) have read flag zero.
 //!
+//! A row can be chained to the previous one in either half of its lanes: input lanes `0‥11`
+//! (a Merkle path, chained compressions) or `12‥23` (a sponge's capacity, the challenger's
+//! carried state) are then the previous row's outputs in that half, linked by a transition
+//! constraint instead of read from the witness, so the carried lanes take no witness slots.
+//!
 //! Preprocessed: 24 input indices, 24 output indices, 24 input and 24 output read flags,
-//! `has_swap`, the bit's index. Main: the permutation columns, then `s`. Padding rows permute
-//! zeros and read nothing.
+//! `has_swap`, the bit's index, and per half whether the next row is chained there. Main: the
+//! permutation columns, then `s`. Padding rows permute zeros and read nothing.
 
 use alloc::vec::Vec;
 
@@ -31,8 +36,9 @@ const IN_READ: usize = 2 * WIDTH;
 const OUT_READ: usize = 3 * WIDTH;
 const HAS_SWAP: usize = 4 * WIDTH;
 const SWAP_INDEX: usize = HAS_SWAP + 1;
+/// Per half of the lanes, whether the next row is chained to this one there.
 const FEEDS_NEXT: usize = SWAP_INDEX + 1;
-const PREP_WIDTH: usize = FEEDS_NEXT + 1;
+const PREP_WIDTH: usize = FEEDS_NEXT + 2;
 const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
 const COLS: usize = NUM_POSEIDON2_COLS + 1;
 
@@ -52,20 +58,21 @@ impl Poseidon2Table {
             .map(|(r, op)| {
                 let mut row: Vec<Val> = op.input.iter().chain(&op.output).map(index).collect();
                 let live = |w: &crate::circuit::Wire| Val::from_bool(circuit.is_live(*w));
-                // Chained lanes come from the previous row, not the witness.
-                row.extend(op.input.iter().enumerate().map(|(k, w)| {
-                    if op.chained && k < CHAIN_LANES {
-                        Val::ZERO
-                    } else {
-                        live(w)
-                    }
-                }));
+                // Linked lanes come from the previous row, not the witness.
+                row.extend(
+                    op.input
+                        .iter()
+                        .enumerate()
+                        .map(|(k, w)| if op.is_linked(k) { Val::ZERO } else { live(w) }),
+                );
                 row.extend(op.output.iter().map(live));
                 row.push(Val::from_bool(op.swap.is_some()));
                 row.push(op.swap.as_ref().map_or(Val::ZERO, index));
-                row.push(Val::from_bool(
-                    ops.get(r + 1).is_some_and(|next| next.chained),
-                ));
+                for half in 0..2 {
+                    row.push(Val::from_bool(
+                        ops.get(r + 1).is_some_and(|next| next.chained[half]),
+                    ));
+                }
                 row
             })
             .collect();
@@ -127,18 +134,21 @@ impl Poseidon2Table {
             let (index, read) = (exchanged(0, i), exchanged(IN_READ, i));
             read_base_wire(builder, index, (*lane).into(), read);
         }
-        // A row feeding the next: the next row's lanes 0‥11 before its exchange are this row's
-        // outputs 0‥11 (lane k sits in column k, or k + 12 when the next row exchanges).
+        // A row feeding the next in a half: the next row's lanes of that half before its
+        // exchange are this row's outputs there (lane k sits in column k, or k ± 12 when the
+        // next row exchanges).
         let next = builder.main().next_slice().to_vec();
         let next_cols = Poseidon2Cols::from_slice(&next);
         let next_bit: AB::Expr = next[SWAP_BIT].into();
-        let feeds_next = prep[FEEDS_NEXT].clone();
-        for k in 0..CHAIN_LANES {
-            let (plain, swapped): (AB::Expr, AB::Expr) =
-                (next_cols.input[k].into(), next_cols.input[k + HALF].into());
+        for k in 0..WIDTH {
+            let feeds_next = prep[FEEDS_NEXT + k / CHAIN_LANES].clone();
+            let (plain, swapped): (AB::Expr, AB::Expr) = (
+                next_cols.input[k].into(),
+                next_cols.input[(k + HALF) % WIDTH].into(),
+            );
             let lane = plain.clone() + next_bit.clone() * (swapped - plain);
             let out: AB::Expr = cols.output()[k].into();
-            builder.assert_zero(feeds_next.clone() * (lane - out));
+            builder.assert_zero(feeds_next * (lane - out));
         }
         for (i, lane) in cols.output().iter().enumerate() {
             let read = prep[OUT_READ + i].clone();

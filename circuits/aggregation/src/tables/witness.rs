@@ -1,10 +1,11 @@
-//! The witness table: row `r` holds the values of wires `2r` and `2r + 1` and provides each on
+//! The witness table: row `r` holds the values of wires `wr … wr + w − 1` and provides each on
 //! the wire bus as often as the other tables read it. Constants are preprocessed and enforced
 //! here.
 //!
-//! Two wires per row halve the table's height at the same number of cells: the witness table is
-//! the circuit's tallest, so every commitment's Merkle tree and every extension follow its
-//! height, and a 6-column row filled only half of a 12-element sponge absorption.
+//! `w` (2 to 4 wires per row) is the fewest that keep the table no taller than the circuit's
+//! tallest other table. Every commitment's Merkle tree and every extension follow the tallest
+//! table; a table of a height of its own also costs an FRI round (FRI commits at every input
+//! height); and fewer wires per row mean fewer columns to open at every query.
 //!
 //! Preprocessed: `index` (the row's first wire), then per wire `is_const, const[5]`.
 //! Main: per wire `value[5], uses`.
@@ -19,42 +20,53 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::{Preprocessed, WIRE_BUS, height_for, main_row, preprocessed_row};
 use crate::circuit::{Circuit, Op, Witness};
 use crate::field::{EXT_DEGREE, Val, coefficients};
-use crate::tables::poseidon2::CHAIN_LANES;
+use crate::tables::poseidon2::WIDTH as LANES;
 
-/// Wires per row.
-pub const WIRES_PER_ROW: usize = 2;
+/// Fewest and most wires per row.
+const WIRES_PER_ROW: core::ops::RangeInclusive<usize> = 2..=4;
 /// Preprocessed columns per wire: `is_const, const[5]`.
 const PREP_PER_WIRE: usize = 1 + EXT_DEGREE;
-const PREP_WIDTH: usize = 1 + WIRES_PER_ROW * PREP_PER_WIRE;
 /// Main columns per wire: `value[5], uses`.
 pub const MAIN_PER_WIRE: usize = EXT_DEGREE + 1;
-const WIDTH: usize = WIRES_PER_ROW * MAIN_PER_WIRE;
 
 /// The witness table of one circuit.
 #[derive(Clone, Debug)]
 pub struct WitnessTable {
+    wires_per_row: usize,
     prep: Preprocessed,
 }
 
 impl WitnessTable {
-    pub(crate) fn new(circuit: &Circuit) -> Self {
-        let height = height_for(circuit.num_wires().div_ceil(WIRES_PER_ROW));
+    /// The witness table of `circuit`, whose other tables are at most `tallest` rows.
+    pub(crate) fn new(circuit: &Circuit, tallest: usize) -> Self {
+        let rows_for = |w: usize| height_for(circuit.num_wires().div_ceil(w));
+        let wires_per_row = WIRES_PER_ROW
+            .clone()
+            .find(|&w| rows_for(w) <= tallest)
+            .unwrap_or(*WIRES_PER_ROW.end());
+        let height = rows_for(wires_per_row);
+        let prep_width = 1 + wires_per_row * PREP_PER_WIRE;
         let mut rows: Vec<Vec<Val>> = (0..height)
             .map(|r| {
-                let mut row = alloc::vec![Val::ZERO; PREP_WIDTH];
-                row[0] = Val::from_usize(r * WIRES_PER_ROW);
+                let mut row = alloc::vec![Val::ZERO; prep_width];
+                row[0] = Val::from_usize(r * wires_per_row);
                 row
             })
             .collect();
         for (w, c) in circuit.constants() {
-            let at = 1 + (w.index() % WIRES_PER_ROW) * PREP_PER_WIRE;
-            let row = &mut rows[w.index() / WIRES_PER_ROW];
+            let at = 1 + (w.index() % wires_per_row) * PREP_PER_WIRE;
+            let row = &mut rows[w.index() / wires_per_row];
             row[at] = Val::ONE;
             row[at + 1..at + PREP_PER_WIRE].copy_from_slice(&coefficients(c));
         }
         Self {
-            prep: Preprocessed::new(PREP_WIDTH, height, rows),
+            wires_per_row,
+            prep: Preprocessed::new(prep_width, height, rows),
         }
+    }
+
+    fn width(&self) -> usize {
+        self.wires_per_row * MAIN_PER_WIRE
     }
 
     pub(crate) fn height(&self) -> usize {
@@ -67,8 +79,10 @@ impl WitnessTable {
             match op {
                 Op::Public(w, _) => uses[w.index()] += 1,
                 Op::Alu(alu) => alu.wires.iter().for_each(|w| uses[w.index()] += 1),
-                Op::Perm(perm) => perm.input[if perm.chained { CHAIN_LANES } else { 0 }..]
-                    .iter()
+                Op::Horner(horner) => horner.wires().for_each(|w| uses[w.index()] += 1),
+                Op::Perm(perm) => (0..LANES)
+                    .filter(|&k| !perm.is_linked(k))
+                    .map(|k| &perm.input[k])
                     .chain(&perm.output)
                     .chain(&perm.swap)
                     .filter(|w| circuit.is_live(**w))
@@ -77,7 +91,7 @@ impl WitnessTable {
             }
         }
         // Wire `i`'s columns are the `i`-th run of `MAIN_PER_WIRE`, rows being consecutive.
-        let mut values = Val::zero_vec(WIDTH * self.prep.height());
+        let mut values = Val::zero_vec(self.width() * self.prep.height());
         // `uses` has one entry per live slot, so this stops before the dead ones.
         for (cells, (value, n)) in values
             .chunks_exact_mut(MAIN_PER_WIRE)
@@ -86,7 +100,7 @@ impl WitnessTable {
             cells[..EXT_DEGREE].copy_from_slice(&coefficients(*value));
             cells[EXT_DEGREE] = Val::from_u32(n);
         }
-        RowMajorMatrix::new(values, WIDTH)
+        RowMajorMatrix::new(values, self.width())
     }
 
     pub(crate) fn eval<AB: InteractionBuilder<F = Val>>(&self, builder: &mut AB)
@@ -95,7 +109,7 @@ impl WitnessTable {
     {
         let prep = preprocessed_row(builder);
         let main = main_row(builder);
-        for k in 0..WIRES_PER_ROW {
+        for k in 0..self.wires_per_row {
             let (constant, wire) = (
                 &prep[1 + k * PREP_PER_WIRE..1 + (k + 1) * PREP_PER_WIRE],
                 &main[k * MAIN_PER_WIRE..(k + 1) * MAIN_PER_WIRE],
@@ -114,7 +128,7 @@ impl WitnessTable {
 
 impl BaseAir<Val> for WitnessTable {
     fn width(&self) -> usize {
-        WIDTH
+        WitnessTable::width(self)
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
@@ -122,6 +136,6 @@ impl BaseAir<Val> for WitnessTable {
     }
 
     fn preprocessed_width(&self) -> usize {
-        PREP_WIDTH
+        1 + self.wires_per_row * PREP_PER_WIRE
     }
 }

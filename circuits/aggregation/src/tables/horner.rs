@@ -1,0 +1,135 @@
+//! The Horner table: one row per sixteen steps `acc ← acc · α + v` of a Horner evaluation, with
+//! `α` and the accumulator in the extension and the sixteen `v` in the base field.
+//!
+//! It exists for the opening argument's reduction `Σ αᵏ p_k(x)`: per query, every opened
+//! (base-field) column would otherwise take an ALU row and a witness slot for its running sum;
+//! here sixteen columns take one row and one slot (`docs/spec/aggregation.md#tables`).
+//!
+//! Preprocessed: the wire indices of `α`, `acc_in`, `acc_out` and the sixteen `v`, and
+//! `active`. Main: `α`, `acc_in` (five coefficients each), the sixteen `v`, the accumulator
+//! after every second step up to the fourteenth (`s₁ … s₇`), and `acc_out`. Each pin
+//! `s_{i+1} = (s_i · α + v_{2i}) · α + v_{2i+1}` is of degree 3, so two steps share one
+//! intermediate. Padding rows are all zero, which satisfies every pin and reads nothing.
+
+use alloc::vec::Vec;
+
+use p3_air::BaseAir;
+use p3_field::PrimeCharacteristicRing;
+use p3_lookup::InteractionBuilder;
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::{Preprocessed, main_row, preprocessed_row, read_base_wire, read_wire};
+use crate::circuit::{Circuit, HORNER_STEPS, Witness};
+use crate::field::{EXT_DEGREE, Val, coefficients, ext_mul_coefficients};
+
+/// Steps per committed intermediate accumulator.
+const STEPS_PER_PIN: usize = 2;
+const PINS: usize = HORNER_STEPS / STEPS_PER_PIN;
+const ALPHA: usize = 0;
+const ACC_IN: usize = ALPHA + EXT_DEGREE;
+const VALUES: usize = ACC_IN + EXT_DEGREE;
+/// `s₁ … s₇` then `acc_out`: the accumulator after every pin.
+const ACCS: usize = VALUES + HORNER_STEPS;
+const WIDTH: usize = ACCS + PINS * EXT_DEGREE;
+/// `α, acc_in, acc_out`, the values, `active`.
+const PREP_WIDTH: usize = 3 + HORNER_STEPS + 1;
+
+/// The Horner table of one circuit.
+#[derive(Clone, Debug)]
+pub struct HornerTable {
+    prep: Preprocessed,
+}
+
+impl HornerTable {
+    pub(crate) fn new(circuit: &Circuit) -> Self {
+        let rows: Vec<Vec<Val>> = circuit
+            .horner_ops()
+            .map(|op| {
+                [op.alpha, op.acc_in, op.acc_out]
+                    .iter()
+                    .chain(&op.values)
+                    .map(|w| Val::from_usize(w.index()))
+                    .chain([Val::ONE])
+                    .collect()
+            })
+            .collect();
+        Self {
+            prep: Preprocessed::for_rows(PREP_WIDTH, rows),
+        }
+    }
+
+    pub(crate) fn height(&self) -> usize {
+        self.prep.height()
+    }
+
+    pub(crate) fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
+        let mut values = Val::zero_vec(WIDTH * self.prep.height());
+        for (row, op) in values.chunks_exact_mut(WIDTH).zip(circuit.horner_ops()) {
+            let alpha = witness.slot_value(op.alpha);
+            let mut acc = witness.slot_value(op.acc_in);
+            row[ALPHA..ACC_IN].copy_from_slice(&coefficients(alpha));
+            row[ACC_IN..VALUES].copy_from_slice(&coefficients(acc));
+            for (pin, values) in op.values.chunks_exact(STEPS_PER_PIN).enumerate() {
+                for (k, v) in values.iter().enumerate() {
+                    let v = witness.slot_value(*v);
+                    // Base-field values: the runner has checked the high coefficients are zero.
+                    row[VALUES + pin * STEPS_PER_PIN + k] = coefficients(v)[0];
+                    acc = acc * alpha + v;
+                }
+                let at = ACCS + pin * EXT_DEGREE;
+                row[at..at + EXT_DEGREE].copy_from_slice(&coefficients(acc));
+            }
+        }
+        RowMajorMatrix::new(values, WIDTH)
+    }
+
+    pub(crate) fn eval<AB: InteractionBuilder<F = Val>>(&self, builder: &mut AB)
+    where
+        AB::Var: Copy,
+    {
+        let prep = preprocessed_row(builder);
+        let main = main_row(builder);
+        let ext =
+            |at: usize| -> [AB::Expr; EXT_DEGREE] { core::array::from_fn(|k| main[at + k].into()) };
+        let alpha = ext(ALPHA);
+        let mut acc = ext(ACC_IN);
+        for pin in 0..PINS {
+            for k in 0..STEPS_PER_PIN {
+                let mut next = ext_mul_coefficients(&acc, &alpha);
+                next[0] = next[0].clone() + main[VALUES + pin * STEPS_PER_PIN + k].into();
+                acc = next;
+            }
+            let pinned = ext(ACCS + pin * EXT_DEGREE);
+            for (a, p) in acc.into_iter().zip(pinned.clone()) {
+                builder.assert_eq(a, p);
+            }
+            acc = pinned;
+        }
+        let active = prep[PREP_WIDTH - 1].clone();
+        read_wire(builder, prep[0].clone(), ext(ALPHA), active.clone());
+        read_wire(builder, prep[1].clone(), ext(ACC_IN), active.clone());
+        read_wire(builder, prep[2].clone(), acc, active.clone());
+        for (k, index) in prep[3..3 + HORNER_STEPS].iter().enumerate() {
+            read_base_wire(
+                builder,
+                index.clone(),
+                main[VALUES + k].into(),
+                active.clone(),
+            );
+        }
+    }
+}
+
+impl BaseAir<Val> for HornerTable {
+    fn width(&self) -> usize {
+        WIDTH
+    }
+
+    fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {
+        Some(self.prep.matrix())
+    }
+
+    fn preprocessed_width(&self) -> usize {
+        PREP_WIDTH
+    }
+}
