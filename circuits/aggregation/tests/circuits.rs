@@ -379,6 +379,27 @@ fn a_power_sum_is_proven_and_wrong_values_are_refused() {
     assert!(matches!(err, RunError::NotBase { .. }), "{err}");
 }
 
+/// The same operation on the same wires is one row: `a · b + c` asked twice (operands in either
+/// order); a different operation on them is another row.
+#[test]
+fn repeated_operations_share_a_row() {
+    let mut b = CircuitBuilder::new();
+    let (x, y, z) = (b.private_input(), b.private_input(), b.private_input());
+    let first = b.mul_add(x, y, z);
+    let again = b.mul_add(y, x, z);
+    assert_eq!(first, again);
+    let difference = b.sub(x, y);
+    assert_ne!(difference, b.sub(y, x));
+    assert_eq!(b.div(x, y), b.div(x, y));
+    assert_ne!(b.div(x, y), b.div(y, x));
+    let circuit = b.build();
+    // mul_add once, two subtractions, two divisions.
+    assert_eq!(circuit.alu_ops().count(), 5);
+    let values = [3u32, 5, 7].map(|v| base(Val::from_u32(v)));
+    let witness = circuit.run(&[], &values).expect("runs");
+    assert_eq!(witness.value(first), base(Val::from_u32(3 * 5 + 7)));
+}
+
 #[test]
 fn an_exchange_bit_must_be_a_bit() {
     let mut b = CircuitBuilder::new();

@@ -51,6 +51,8 @@ pub struct CircuitBuilder {
     num_private: usize,
     /// Whether [`Self::power_sum`] runs on the ALU instead of the Horner table.
     power_sums_on_alu: bool,
+    /// The output of every ALU row computed so far, by its operation and input classes.
+    computed: BTreeMap<(u8, [u32; 3]), Wire>,
 }
 
 impl CircuitBuilder {
@@ -124,11 +126,32 @@ impl CircuitBuilder {
         self.ops.push(Op::Alu(AluOp { wires, solve }));
     }
 
+    /// The wire an ALU row computes from `inputs` (its other three wires, product operands
+    /// first), placed in the row by `row`. An identical earlier row (the same operation on the
+    /// same wires) is reused, so a subexpression repeated anywhere in the circuit costs one row.
+    fn computed(
+        &mut self,
+        solve: Solve,
+        inputs: [Wire; 3],
+        row: impl FnOnce(Wire) -> [Wire; 4],
+    ) -> Wire {
+        let mut key = inputs.map(|w| self.find(w.0));
+        // Multiplication commutes (`Solve::B` divides by its first operand, so it keeps order).
+        if solve != Solve::B && key[0] > key[1] {
+            key.swap(0, 1);
+        }
+        if let Some(&out) = self.computed.get(&(solve as u8, key)) {
+            return out;
+        }
+        let out = self.fresh();
+        self.alu(row(out), solve);
+        self.computed.insert((solve as u8, key), out);
+        out
+    }
+
     /// `a · b + c`.
     pub fn mul_add(&mut self, a: Wire, b: Wire, c: Wire) -> Wire {
-        let d = self.fresh();
-        self.alu([a, b, c, d], Solve::D);
-        d
+        self.computed(Solve::D, [a, b, c], |d| [a, b, c, d])
     }
 
     /// `a · b`.
@@ -146,31 +169,23 @@ impl CircuitBuilder {
     /// `a − b`, as the row `b · 1 + (a − b) = a`.
     pub fn sub(&mut self, a: Wire, b: Wire) -> Wire {
         let one = self.one();
-        let c = self.fresh();
-        self.alu([b, one, c, a], Solve::C);
-        c
+        self.sub_mul(a, b, one)
     }
 
     /// `x − a · b`, as the row `a · b + (x − a · b) = x`.
     pub fn sub_mul(&mut self, x: Wire, a: Wire, b: Wire) -> Wire {
-        let c = self.fresh();
-        self.alu([a, b, c, x], Solve::C);
-        c
+        self.computed(Solve::C, [a, b, x], |c| [a, b, c, x])
     }
 
     /// `a / b`, as the row `b · (a / b) + 0 = a`. Running fails if `b = 0`.
     pub fn div(&mut self, a: Wire, b: Wire) -> Wire {
         let zero = self.zero();
-        let q = self.fresh();
-        self.alu([b, q, zero, a], Solve::B);
-        q
+        self.sub_div(a, zero, b)
     }
 
     /// `(a − c) / b`, as the row `b · ((a − c) / b) + c = a`. Running fails if `b = 0`.
     pub fn sub_div(&mut self, a: Wire, c: Wire, b: Wire) -> Wire {
-        let q = self.fresh();
-        self.alu([b, q, c, a], Solve::B);
-        q
+        self.computed(Solve::B, [b, c, a], |q| [b, q, c, a])
     }
 
     /// `1 / a`. Running fails if `a = 0`.
