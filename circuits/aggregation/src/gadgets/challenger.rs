@@ -92,7 +92,7 @@ impl ChallengerWires {
     /// Squeezes one extension element (five samples, lowest coefficient first).
     pub fn sample_ext(&mut self, builder: &mut CircuitBuilder) -> Wire {
         let coefficients: [Wire; EXT_DEGREE] = core::array::from_fn(|_| self.sample(builder));
-        from_coefficients(builder, &coefficients)
+        from_base_coefficients(builder, &coefficients)
     }
 
     /// Squeezes `n` random bits (least significant first), like `sample_bits(n)`.
@@ -125,6 +125,18 @@ pub fn from_coefficients(builder: &mut CircuitBuilder, coefficients: &[Wire; EXT
         acc = builder.mul_add(c, basis, acc);
     }
     acc
+}
+
+/// `Σ cᵢ · Xⁱ` for base-field coefficients: one Horner row where the circuit has a Horner
+/// table ([`CircuitBuilder::power_sum`] at `X`), four ALU rows otherwise. Running fails if a
+/// coefficient is not in the base field.
+pub fn from_base_coefficients(
+    builder: &mut CircuitBuilder,
+    coefficients: &[Wire; EXT_DEGREE],
+) -> Wire {
+    let x =
+        builder.constant(<Ext as BasedVectorSpace<Val>>::ith_basis_element(1).unwrap_or_default());
+    builder.power_sum(x, coefficients)
 }
 
 /// The 31 bits of a base-field wire's canonical value, least significant first.

@@ -27,7 +27,7 @@ use p3_field::coset::TwoAdicMultiplicativeCoset;
 use p3_field::{Field, PrimeCharacteristicRing, TwoAdicField};
 use p3_uni_stark::{Proof, StarkGenericConfig, StarkShape, get_log_num_quotient_chunks_for_domain};
 
-use super::challenger::{ChallengerWires, from_coefficients};
+use super::challenger::{ChallengerWires, from_base_coefficients, from_coefficients};
 use super::constraints::{Constraint, ConstraintPoint, fold_constraints, symbolic_constraints};
 use super::hash::{DigestWires, RATE};
 use super::pcs::{ClaimWires, PcsLayout, PcsProofWires, verify_pcs};
@@ -172,7 +172,7 @@ impl ExtInput {
     pub fn allocate(builder: &mut CircuitBuilder) -> Self {
         let coefficients = core::array::from_fn(|_| builder.private_input());
         Self {
-            value: from_coefficients(builder, &coefficients),
+            value: from_base_coefficients(builder, &coefficients),
             coefficients,
         }
     }
