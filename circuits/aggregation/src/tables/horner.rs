@@ -3,7 +3,9 @@
 //!
 //! It exists for the opening argument's reduction `Σ αᵏ p_k(x)`: per query, every opened
 //! (base-field) column would otherwise take an ALU row and a witness slot for its running sum;
-//! here sixteen columns take one row and one slot (`docs/spec/aggregation.md#tables`).
+//! here sixteen columns take one row and one slot. It also recombines extension inputs from
+//! their five base coefficients (one row at `X` instead of four ALU rows;
+//! `docs/spec/aggregation.md#tables-and-the-wire-bus`).
 //!
 //! Preprocessed: the wire indices of `α`, `acc_in`, `acc_out` and the sixteen `v`, and
 //! `active`. Main: `α`, `acc_in` (five coefficients each), the sixteen `v`, the accumulator
