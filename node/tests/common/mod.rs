@@ -206,8 +206,12 @@ pub const AUDIT_WINDOW: u32 = 8;
 
 /// The dev chain spec with a short hot window and frequent audits, as a file.
 pub fn short_window_spec(dir: &Path) -> PathBuf {
+    // `build-spec` writes a network key under its base path: one per test, or concurrent tests
+    // race to create the same file in the default one.
+    let base_path = dir.join("build-spec");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_hegemon-node"))
-        .args(["build-spec", "--chain", "dev"])
+        .args(["build-spec", "--chain", "dev", "--base-path"])
+        .arg(&base_path)
         .output()
         .expect("build-spec runs");
     assert!(
