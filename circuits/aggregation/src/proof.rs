@@ -430,6 +430,39 @@ mod tests {
         assert!(key.security().logup_bits >= 128.0);
     }
 
+    /// A bit sum with a 2 where a bit goes: the same circuit without the bit check runs and
+    /// proves it, but its traces under the checking circuit's key are rejected.
+    #[test]
+    fn bit_rows_refuse_other_values() {
+        let circuit = |bits: bool| {
+            let mut b = CircuitBuilder::new();
+            let sum = b.public_input();
+            let values = [b.private_input(), b.private_input()];
+            let two = b.constant_base(Val::TWO);
+            let out = b.horner_rows(two, &values, bits);
+            b.connect(out, sum);
+            b.build()
+        };
+        let (checking, unchecked) = (CircuitKey::new(circuit(true)), circuit(false));
+        // 1·2 + 2 = 4.
+        let public = [Val::from_u32(4)];
+        let forged = [Ext::ONE, Ext::ONE + Ext::ONE];
+        assert!(checking.circuit.run(&public, &forged).is_err());
+        let witness = unchecked.run(&public, &forged).expect("runs unchecked");
+        let traces: Vec<RowMajorMatrix<Val>> = checking
+            .tables
+            .iter()
+            .map(|t| t.trace(&checking.circuit, &witness))
+            .collect();
+        assert_rejected(&checking, &traces, &public);
+        // Bits prove.
+        let public = [Val::from_u32(3)];
+        let proof = checking
+            .prove(&public, &[Ext::ONE, Ext::ONE])
+            .expect("proves");
+        checking.verify(&proof, &public).expect("verifies");
+    }
+
     /// Every table, attacked in its value columns and its bookkeeping.
     #[test]
     fn tampered_traces_do_not_verify() {

@@ -85,9 +85,13 @@ fn folding_a_row_matches_plonky3() {
                 index << log_arity | position,
                 log_domain,
             );
-            let point = QueryPoints::new(&mut b, &bits).at(&mut b, log_domain);
+            let mut points = QueryPoints::new(&mut b, &bits);
             let beta_w = b.private_input();
             private.push(beta);
+            let mut beta_arity = beta_w;
+            for _ in 0..log_arity {
+                beta_arity = b.mul(beta_arity, beta_arity);
+            }
             let eval_w: Vec<Wire> = evals
                 .iter()
                 .map(|e| {
@@ -95,7 +99,15 @@ fn folding_a_row_matches_plonky3() {
                     b.private_input()
                 })
                 .collect();
-            let out = fold_row(&mut b, point, &bits[..log_arity], beta_w, &eval_w);
+            let out = fold_row(
+                &mut b,
+                &mut points,
+                log_domain,
+                &bits[..log_arity],
+                beta_w,
+                beta_arity,
+                &eval_w,
+            );
             let w = b.build().run(&[], &private).expect("runs");
             assert_eq!(
                 w.value(out),

@@ -204,6 +204,11 @@ impl CircuitBuilder {
     /// steps. The first row starts from zero and is padded at the front with zero values,
     /// which leave the sum unchanged. Running fails if a value is not in the base field.
     pub fn horner(&mut self, alpha: Wire, values: &[Wire]) -> Wire {
+        self.horner_rows(alpha, values, false)
+    }
+
+    /// [`Self::horner`], with every value constrained to a bit when `bits` is set.
+    pub(crate) fn horner_rows(&mut self, alpha: Wire, values: &[Wire], bits: bool) -> Wire {
         let zero = self.zero();
         let padding = (HORNER_STEPS - values.len() % HORNER_STEPS) % HORNER_STEPS;
         let padded: Vec<Wire> = core::iter::repeat_n(zero, padding)
@@ -217,6 +222,7 @@ impl CircuitBuilder {
                 acc_in: acc,
                 values: core::array::from_fn(|k| chunk[k]),
                 acc_out,
+                bits,
             }));
             acc = acc_out;
         }
@@ -241,6 +247,23 @@ impl CircuitBuilder {
     pub fn assert_bool(&mut self, b: Wire) {
         let zero = self.zero();
         self.assert_mul_add(b, b, zero, b);
+    }
+
+    /// `Σ bits[i] · 2^i`, with every bit constrained to 0 or 1: Horner rows at `α = 2` that
+    /// check their values are bits (eight bits a row), or a boolean row and a multiply–add
+    /// per bit for [`Self::without_horner_table`].
+    pub fn bit_sum(&mut self, bits: &[Wire]) -> Wire {
+        let two = self.constant_base(Val::TWO);
+        if self.power_sums_on_alu {
+            let mut acc = self.zero();
+            for &bit in bits.iter().rev() {
+                self.assert_bool(bit);
+                acc = self.mul_add(acc, two, bit);
+            }
+            return acc;
+        }
+        let reversed: Vec<Wire> = bits.iter().rev().copied().collect();
+        self.horner_rows(two, &reversed, true)
     }
 
     /// `b ? x : y`, i.e. `b · (x − y) + y`. `b` must be boolean.
@@ -311,13 +334,10 @@ impl CircuitBuilder {
 
     /// Constrains `bits` boolean and `input = Σ bits[i]·2^i + high·2^n`.
     pub fn assert_split(&mut self, input: Wire, bits: &[Wire], high: Wire) {
-        let two = self.constant_base(Val::TWO);
-        let mut acc = high;
-        for &bit in bits.iter().rev() {
-            self.assert_bool(bit);
-            acc = self.mul_add(acc, two, bit);
-        }
-        self.connect(acc, input);
+        let low = self.bit_sum(bits);
+        let scale = self.constant_base(Val::TWO.exp_u64(bits.len() as u64));
+        let sum = self.mul_add(high, scale, low);
+        self.connect(sum, input);
     }
 
     fn find(&mut self, mut x: u32) -> u32 {
@@ -419,11 +439,13 @@ impl CircuitBuilder {
                     acc_in,
                     values,
                     acc_out,
+                    bits,
                 }) => Op::Horner(HornerOp {
                     alpha: map(alpha),
                     acc_in: map(acc_in),
                     values: values.map(map),
                     acc_out: map(acc_out),
+                    bits,
                 }),
             })
             .collect();

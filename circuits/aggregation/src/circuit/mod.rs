@@ -90,7 +90,7 @@ impl PermOp {
 }
 
 /// Steps of one Horner row ([`HornerOp`]).
-pub const HORNER_STEPS: usize = 16;
+pub const HORNER_STEPS: usize = 8;
 
 /// One Horner row: `acc_out` is `acc_in` after the steps `acc ← acc · α + v` for each `v` of
 /// `values` in order (base-field values).
@@ -104,6 +104,9 @@ pub struct HornerOp {
     pub values: [Wire; HORNER_STEPS],
     /// The accumulator after the last step.
     pub acc_out: Wire,
+    /// Whether every value is constrained to be a bit (0 or 1): a bit decomposition's
+    /// recomposition, at `α = 2`, checks its bits on the same row.
+    pub bits: bool,
 }
 
 impl HornerOp {
@@ -263,7 +266,7 @@ impl Circuit {
                     input.extend(bits.iter().map(wire));
                 }
                 Op::Horner(horner) => {
-                    input.push(Val::from_u8(7));
+                    input.push(Val::from_u8(if horner.bits { 8 } else { 7 }));
                     input.extend(horner.wires().map(wire));
                 }
             }

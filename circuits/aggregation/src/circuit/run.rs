@@ -49,7 +49,7 @@ pub enum RunError {
         /// The operation.
         op: usize,
     },
-    /// A permutation's exchange bit is neither 0 nor 1.
+    /// A permutation's exchange bit or a bit-sum value is neither 0 nor 1.
     #[error("operation {op} needs a bit (0 or 1) on wire {wire}")]
     NotBoolean {
         /// The operation.
@@ -186,7 +186,14 @@ impl Runner {
         let alpha = self.get(op.alpha)?;
         let mut acc = self.get(op.acc_in)?;
         for v in &op.values {
-            acc = acc * alpha + self.get_base(*v)?;
+            let value = self.get_base(*v)?;
+            if op.bits && value != Val::ZERO && value != Val::ONE {
+                return Err(RunError::NotBoolean {
+                    op: self.op,
+                    wire: v.index(),
+                });
+            }
+            acc = acc * alpha + value;
         }
         self.set(op.acc_out, acc)
     }

@@ -149,18 +149,18 @@ pub fn canonical_bits(builder: &mut CircuitBuilder, value: Wire) -> Vec<Wire> {
 /// Constrains `(bits, high)` to be the canonical 31-bit decomposition of `value`: boolean bits,
 /// `high = 0`, and not the second decomposition `value + p` that exists for `value < 2^24 − 1`.
 pub fn assert_canonical_bits(builder: &mut CircuitBuilder, value: Wire, bits: &[Wire], high: Wire) {
-    builder.assert_split(value, bits, high);
     builder.assert_zero(high);
-    // (all of bits 24‥30 set) · (bits 0‥23 as a number) = 0.
-    let mut top = bits[LOW_BITS];
+    // value = low + 2^24 · (bits 24‥30), each part a bit sum.
+    let low = builder.bit_sum(&bits[..LOW_BITS]);
+    let top = builder.bit_sum(&bits[LOW_BITS..]);
+    let scale = builder.constant_base(Val::from_u32(1 << LOW_BITS));
+    let sum = builder.mul_add(top, scale, low);
+    builder.connect(sum, value);
+    // (all of bits 24‥30 set) · low = 0.
+    let mut all_set = bits[LOW_BITS];
     for &b in &bits[LOW_BITS + 1..] {
-        top = builder.mul(top, b);
+        all_set = builder.mul(all_set, b);
     }
-    let mut low = builder.zero();
-    let two = builder.constant_base(Val::TWO);
-    for &b in bits[..LOW_BITS].iter().rev() {
-        low = builder.mul_add(low, two, b);
-    }
-    let product = builder.mul(top, low);
+    let product = builder.mul(all_set, low);
     builder.assert_zero(product);
 }

@@ -63,15 +63,19 @@ impl QueryPoints {
 
 /// `TwoAdicFriFolding::fold_row`: interpolate a row's `2^log_arity` evaluations at `β`.
 ///
-/// `point` is the query's point on the row's domain ([`QueryPoints::at`]) and `position` the
-/// low `log_arity` bits of its index there (its place in the row, least significant first).
-/// The row's points are `s·cₖ` (bit-reversed order) with `cₖ = ω_arity^rev(k)` and `s` the
-/// row's first point, `point / c_position`.
+/// The row sits on the domain of `2^log_height` points, where the query's point is
+/// `points.at(log_height)`, and `position` holds the low `log_arity` bits of the query's index
+/// there (its place in the row, least significant first). The row's points are `s·cₖ`
+/// (bit-reversed order) with `cₖ = ω_arity^rev(k)` and `s` the row's first point,
+/// `point / c_position`; they are the roots of `X^a − s^a`, and `s^a` is the query's point on
+/// the folded domain. `beta_arity` is `β^a`.
 pub fn fold_row(
     builder: &mut CircuitBuilder,
-    point: Wire,
+    points: &mut QueryPoints,
+    log_height: usize,
     position: &[Wire],
     beta: Wire,
+    beta_arity: Wire,
     evals: &[Wire],
 ) -> Wire {
     let log_arity = position.len();
@@ -80,7 +84,7 @@ pub fn fold_row(
     // s = point · ω_arity^(−rev(position)): a constant factor per set bit.
     let one = builder.one();
     let omega = Val::two_adic_generator(log_arity);
-    let mut s = point;
+    let mut s = points.at(builder, log_height);
     for (b, &bit) in position.iter().enumerate() {
         let factor = omega.exp_power_of_2(log_arity - 1 - b).inverse();
         let step = builder.constant_base(factor - Val::ONE);
@@ -89,27 +93,20 @@ pub fn fold_row(
     }
     let mut c: Vec<Val> = omega.powers().take(arity).collect();
     reverse_slice_index_bits(&mut c);
-    // Lagrange at β: (Πₖ (β − s·cₖ) / s^(a−1)) · Σⱼ evalⱼ / ((β − s·cⱼ) · Πₖ≠ⱼ (cⱼ − cₖ)).
-    let mut product = None;
+    // Barycentric at β over the roots of X^a − s^a:
+    // ((β^a − s^a) · s / s^a) · Σⱼ evalⱼ · (cⱼ / a) / (β − s·cⱼ), three rows per evaluation.
+    let inverse_arity = Val::from_usize(arity).inverse();
     let mut sum = builder.zero();
-    for (j, (&cj, &eval)) in c.iter().zip(evals).enumerate() {
+    for (&cj, &eval) in c.iter().zip(evals) {
         let cj_wire = builder.constant_base(cj);
-        let tj = builder.sub_mul(beta, s, cj_wire);
-        product = Some(product.map_or(tj, |p| builder.mul(p, tj)));
-        let quotient = builder.div(eval, tj);
-        let denominator: Val = (0..arity).filter(|&k| k != j).map(|k| cj - c[k]).product();
-        let weight = builder.constant_base(denominator.inverse());
+        let difference = builder.sub_mul(beta, s, cj_wire);
+        let quotient = builder.div(eval, difference);
+        let weight = builder.constant_base(cj * inverse_arity);
         sum = builder.mul_add(quotient, weight, sum);
     }
-    let Some(product) = product else {
-        unreachable!("a row has at least one evaluation")
-    };
-    // s^(a−1) = s^a / s, with s^a by squaring.
-    let mut s_arity = s;
-    for _ in 0..log_arity {
-        s_arity = builder.mul(s_arity, s_arity);
-    }
-    let scaled = builder.mul(sum, product);
+    let s_arity = points.at(builder, log_height - log_arity);
+    let vanishing = builder.sub(beta_arity, s_arity);
+    let scaled = builder.mul(sum, vanishing);
     let scaled = builder.mul(scaled, s);
     builder.div(scaled, s_arity)
 }

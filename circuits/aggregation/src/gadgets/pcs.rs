@@ -325,21 +325,17 @@ pub fn verify_pcs(
         terms: &terms,
         roots: &claim_roots,
     };
-    // β^arity for each round whose folded height takes in reduced inputs.
-    let mut log_height = log_max;
-    let beta_powers: Vec<Option<Wire>> = shape
+    // β^arity of each round, for its fold and for the reduced inputs its folded height takes in.
+    let beta_powers: Vec<Wire> = shape
         .log_arities
         .iter()
         .zip(&betas)
         .map(|(&log_arity, &beta)| {
-            log_height -= log_arity;
-            ladder_lengths.contains_key(&log_height).then(|| {
-                let mut power = beta;
-                for _ in 0..log_arity {
-                    power = builder.mul(power, power);
-                }
-                power
-            })
+            let mut power = beta;
+            for _ in 0..log_arity {
+                power = builder.mul(power, power);
+            }
+            power
         })
         .collect();
     for (query, bits) in proof.queries.iter().zip(&index_bits) {
@@ -352,7 +348,7 @@ pub fn verify_pcs(
         debug_assert_eq!(top, log_max);
         let mut bits: &[Wire] = bits;
         let mut log_height = log_max;
-        for (((&log_arity, (row, salt, path)), (&beta, root)), beta_power) in shape
+        for (((&log_arity, (row, salt, path)), (&beta, root)), &beta_power) in shape
             .log_arities
             .iter()
             .zip(&query.rounds)
@@ -363,8 +359,15 @@ pub fn verify_pcs(
             let (position, above) = bits.split_at(log_arity);
             let at = select_at(builder, &values, position);
             builder.connect(at, folded);
-            let point = points.at(builder, log_height);
-            folded = fold_row(builder, point, position, beta, &values);
+            folded = fold_row(
+                builder,
+                &mut points,
+                log_height,
+                position,
+                beta,
+                beta_power,
+                &values,
+            );
             bits = above;
             log_height -= log_arity;
             let mut leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
@@ -372,9 +375,6 @@ pub fn verify_pcs(
             let leaf = sponge(builder, &leaf_input);
             verify_path(builder, leaf, bits, path, root);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
-                let Some(beta_power) = *beta_power else {
-                    unreachable!("rounds taking inputs have their β power")
-                };
                 folded = builder.mul_add(beta_power, ro, folded);
             }
         }

@@ -1,15 +1,23 @@
-//! The Horner table: one row per sixteen steps `acc ← acc · α + v` of a Horner evaluation, with
-//! `α` and the accumulator in the extension and the sixteen `v` in the base field.
+//! The Horner table: one row per eight steps `acc ← acc · α + v` of a Horner evaluation, with
+//! `α` and the accumulator in the extension and the eight `v` in the base field.
 //!
 //! It exists for the opening argument's reduction `Σ αᵏ p_k(x)`: per query, every opened
 //! (base-field) column would otherwise take an ALU row and a witness slot for its running sum;
-//! here sixteen columns take one row and one slot. It also recombines extension inputs from
+//! here eight columns take one row and one slot. It also recombines extension inputs from
 //! their five base coefficients (one row at `X` instead of four ALU rows;
 //! `docs/spec/aggregation.md#tables-and-the-wire-bus`).
 //!
-//! Preprocessed: the wire indices of `α`, `acc_in`, `acc_out` and the sixteen `v`, and
-//! `active`. Main: `α`, `acc_in` (five coefficients each), the sixteen `v`, the accumulator
-//! after every second step up to the fourteenth (`s₁ … s₇`), and `acc_out`. Each pin
+//! Eight steps a row, not sixteen: the table is then twice as tall and half as wide, as tall
+//! as the Poseidon2 table in a node, so FRI needs no round of its own for it and a parent
+//! opens 60 fewer columns per query, for the same cells.
+//!
+//! A row can also check that its eight values are bits (`v · (v − 1) = 0`): a bit
+//! decomposition is recomposed at `α = 2` on rows that check its bits, instead of a boolean
+//! ALU row and a multiply–add per bit.
+//!
+//! Preprocessed: the wire indices of `α`, `acc_in`, `acc_out` and the eight `v`, `active`, and
+//! `bits`. Main: `α`, `acc_in` (five coefficients each), the eight `v`, the accumulator after
+//! every second step up to the sixth (`s₁ s₂ s₃`), and `acc_out`. Each pin
 //! `s_{i+1} = (s_i · α + v_{2i}) · α + v_{2i+1}` is of degree 3, so two steps share one
 //! intermediate. Padding rows are all zero, which satisfies every pin and reads nothing.
 
@@ -33,8 +41,10 @@ const VALUES: usize = ACC_IN + EXT_DEGREE;
 /// `s₁ … s₇` then `acc_out`: the accumulator after every pin.
 const ACCS: usize = VALUES + HORNER_STEPS;
 const WIDTH: usize = ACCS + PINS * EXT_DEGREE;
-/// `α, acc_in, acc_out`, the values, `active`.
-const PREP_WIDTH: usize = 3 + HORNER_STEPS + 1;
+const ACTIVE: usize = 3 + HORNER_STEPS;
+const BITS: usize = ACTIVE + 1;
+/// `α, acc_in, acc_out`, the values, `active`, `bits`.
+const PREP_WIDTH: usize = BITS + 1;
 
 /// The Horner table of one circuit.
 #[derive(Clone, Debug)]
@@ -51,7 +61,7 @@ impl HornerTable {
                     .iter()
                     .chain(&op.values)
                     .map(|w| Val::from_usize(w.index()))
-                    .chain([Val::ONE])
+                    .chain([Val::ONE, Val::from_bool(op.bits)])
                     .collect()
             })
             .collect();
@@ -107,7 +117,12 @@ impl HornerTable {
             }
             acc = pinned;
         }
-        let active = prep[PREP_WIDTH - 1].clone();
+        let bits = prep[BITS].clone();
+        for k in 0..HORNER_STEPS {
+            let v: AB::Expr = main[VALUES + k].into();
+            builder.assert_zero(bits.clone() * v.clone() * (v - AB::Expr::ONE));
+        }
+        let active = prep[ACTIVE].clone();
         read_wire(builder, prep[0].clone(), ext(ALPHA), active.clone());
         read_wire(builder, prep[1].clone(), ext(ACC_IN), active.clone());
         read_wire(builder, prep[2].clone(), acc, active.clone());

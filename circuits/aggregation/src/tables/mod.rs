@@ -11,7 +11,7 @@
 //! - [`public`]: binds the public-input wires to the proof's public values.
 //! - [`alu`]: one row per `a · b + c = d` in the extension field.
 //! - [`poseidon2`]: one row per permutation of base-field lanes.
-//! - [`horner`]: one row per sixteen Horner steps over base-field values.
+//! - [`horner`]: one row per eight Horner steps over base-field values (or bits).
 
 pub mod alu;
 pub mod horner;
