@@ -350,21 +350,35 @@ mod tests {
         let out = b.permute(state);
         b.connect(out[0], lane);
         // A Merkle step chained to that permutation: its output half as the node, the right
-        // child (bit = 1), against a sibling of zeros.
+        // child (bit = 1), against a sibling of zeros (free witness lanes).
         let bit = b.private_input();
-        let node: [Wire; 24] = core::array::from_fn(|i| if i < 12 { out[i] } else { zero });
+        let sibling: [Wire; 12] = core::array::from_fn(|_| b.private_input());
+        let node: [Wire; 24] =
+            core::array::from_fn(|i| if i < 12 { out[i] } else { sibling[i - 12] });
         b.permute_swapped(node, bit);
-        // Two Horner rows over the first permutation's output lanes, at `x`.
-        b.power_sum(x, &out);
-        // A two-block sponge over them: its second row carries the first's capacity lanes.
-        crate::gadgets::hash::sponge(&mut b, &out);
+        // Two Horner rows over the first permutation's rate lanes, at `x`.
+        let rate = &out[..12];
+        b.power_sum(x, rate);
+        // A two-block sponge over them twice: its second row carries the first's capacity.
+        crate::gadgets::hash::sponge(&mut b, &[rate, rate].concat());
+        // A challenger-style absorption: two lanes, its length tagged onto the capacity it
+        // carries from the permutation before.
+        let carried = b.permute(state);
+        let absorbed: [Wire; 24] = core::array::from_fn(|i| {
+            [x, y]
+                .get(i)
+                .copied()
+                .unwrap_or(if i < 12 { zero } else { carried[i] })
+        });
+        b.permute_tagged(absorbed, Val::TWO);
         let (x, y) = (Val::from_u32(6), Val::from_u32(7));
         let mut state = [Val::ZERO; 24];
         state[0] = x;
         state[1] = y;
         crate::field::permute(&mut state);
         let public = alloc::vec![x * y + x, state[0]];
-        let private = alloc::vec![x.into(), y.into(), Ext::ONE];
+        let mut private = alloc::vec![x.into(), y.into(), Ext::ONE];
+        private.extend([Ext::ZERO; 12]);
         (CircuitKey::new(b.build()), public, private)
     }
 
@@ -554,6 +568,31 @@ mod tests {
         forged.push(Val::ZERO);
         traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
         assert_rejected(&key, &traces, &public);
+
+        // The tagged row recomputed without its tag, and with its tag on another value: the
+        // link to the carried capacity breaks either way.
+        let r = key
+            .circuit
+            .perm_ops()
+            .position(|op| op.tag != Val::ZERO)
+            .expect("a tagged row");
+        assert!(
+            key.circuit
+                .perm_ops()
+                .nth(r)
+                .is_some_and(|op| op.chained[1])
+        );
+        for shift in [-Val::TWO, Val::ONE] {
+            let mut traces = honest.clone();
+            let row = &traces[perm].values[r * w..(r + 1) * w];
+            let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
+            input[12] += shift;
+            let mut forged = alloc::vec::Vec::with_capacity(w);
+            transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
+            forged.push(Val::ZERO);
+            traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
+            assert_rejected(&key, &traces, &public);
+        }
 
         // A consistent change of one wire's value in both the witness and the ALU tables still
         // breaks the multiply–add (wire 0 is the constant zero, so use the ALU's `x`).

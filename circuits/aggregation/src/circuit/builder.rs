@@ -7,7 +7,7 @@ use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
 use super::{AluOp, Circuit, HORNER_STEPS, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
-use crate::tables::poseidon2::{CHAIN_LANES, WIDTH};
+use crate::tables::poseidon2::{CHAIN_LANES, READ_OUTPUTS, WIDTH};
 
 /// How a class of connected wires is referenced, which decides whether it needs a witness row.
 #[derive(Clone, Copy, Debug, Default)]
@@ -288,29 +288,52 @@ impl CircuitBuilder {
         self.connect(a, zero);
     }
 
-    /// One Poseidon2 permutation of base-field lanes.
+    /// One Poseidon2 permutation of base-field lanes. Output lanes 12‥23 can only be the next
+    /// permutation's input lanes 12‥23 (a sponge's or the challenger's capacity): the table
+    /// reads no other use of them, and [`Self::build`] refuses a circuit with one.
     pub fn permute(&mut self, input: [Wire; WIDTH]) -> [Wire; WIDTH] {
+        self.push_perm(input, None, Val::ZERO)
+    }
+
+    /// One permutation of `input` with `tag` added to lane 12 first (see [`PermOp::tag`]).
+    pub fn permute_tagged(&mut self, input: [Wire; WIDTH], tag: Val) -> [Wire; WIDTH] {
+        self.push_perm(input, None, tag)
+    }
+
+    /// One permutation of `input` with its halves exchanged first if `bit` is one. `bit` is
+    /// constrained boolean by the permutation table. The table reads no lane of an exchanged
+    /// row from the witness: lanes 0‥11 must come from the previous permutation's lanes 0‥11
+    /// ([`Self::follows_last_permutation`]) and lanes 12‥23 be free (used nowhere else), or
+    /// [`Self::build`] refuses the circuit.
+    pub fn permute_swapped(&mut self, input: [Wire; WIDTH], bit: Wire) -> [Wire; WIDTH] {
+        self.push_perm(input, Some(bit), Val::ZERO)
+    }
+
+    fn push_perm(&mut self, input: [Wire; WIDTH], swap: Option<Wire>, tag: Val) -> [Wire; WIDTH] {
         let output = core::array::from_fn(|_| self.fresh());
         self.ops.push(Op::Perm(PermOp {
             input,
             output,
-            swap: None,
+            swap,
+            tag,
             chained: [false; 2],
         }));
         output
     }
 
-    /// One permutation of `input` with its halves exchanged first if `bit` is one. `bit` is
-    /// constrained boolean by the permutation table.
-    pub fn permute_swapped(&mut self, input: [Wire; WIDTH], bit: Wire) -> [Wire; WIDTH] {
-        let output = core::array::from_fn(|_| self.fresh());
-        self.ops.push(Op::Perm(PermOp {
-            input,
-            output,
-            swap: Some(bit),
-            chained: [false; 2],
-        }));
-        output
+    /// Whether `lanes` are output lanes 0‥11 of the last permutation recorded, so that a
+    /// permutation taking them as its lanes 0‥11 next is chained to it.
+    pub fn follows_last_permutation(&mut self, lanes: &[Wire; CHAIN_LANES]) -> bool {
+        let Some(last) = self.ops.iter().rev().find_map(|op| match op {
+            Op::Perm(perm) => Some(perm.output),
+            _ => None,
+        }) else {
+            return false;
+        };
+        lanes
+            .iter()
+            .zip(&last)
+            .all(|(a, b)| self.find(a.0) == self.find(b.0))
     }
 
     /// The `n` low bits of a base-field wire, least significant first, each constrained boolean
@@ -395,6 +418,28 @@ impl CircuitBuilder {
             }
         }
         let live = |root: usize| refs[root].is_live();
+        for op in &self.ops {
+            if let Op::Perm(perm) = op
+                && perm.swap.is_some()
+            {
+                let reads =
+                    (0..WIDTH).any(|k| !perm.is_linked(k) && live(roots[perm.input[k].index()]));
+                assert!(
+                    !reads,
+                    "an exchanged permutation reads input lanes from the witness: its lanes 0‥11 \
+                     must follow the previous permutation and its lanes 12‥23 be free"
+                );
+            }
+            if let Op::Perm(perm) = op {
+                assert!(
+                    perm.output[READ_OUTPUTS..]
+                        .iter()
+                        .all(|w| !live(roots[w.index()])),
+                    "a permutation's output lanes 12‥23 are read: they can only feed the next \
+                     permutation's lanes 12‥23"
+                );
+            }
+        }
         let mut slot = alloc::vec![u32::MAX; n];
         let mut next = 0u32;
         for pass_live in [true, false] {
@@ -423,11 +468,13 @@ impl CircuitBuilder {
                     input,
                     output,
                     swap,
+                    tag,
                     chained,
                 }) => Op::Perm(PermOp {
                     input: input.map(map),
                     output: output.map(map),
                     swap: swap.map(map),
+                    tag,
                     chained,
                 }),
                 Op::Bits { input, bits } => Op::Bits {

@@ -74,6 +74,11 @@ pub struct PermOp {
     pub output: [Wire; WIDTH],
     /// The exchange bit, if any (must be 0 or 1).
     pub swap: Option<Wire>,
+    /// A constant added to input lane 12, the first capacity lane, before permuting: the
+    /// duplex challenger binds the length of each absorption there. With the tag in the row
+    /// rather than on an ALU row, the challenger's capacity chains from one permutation to the
+    /// next. Zero on rows with an exchange.
+    pub tag: Val,
     /// Set by compiling, per half of the lanes: `chained[h]` when input lanes `12h‥12h+11`
     /// (before the exchange) are the previous permutation's output lanes `12h‥12h+11`, so the
     /// table links the two rows directly instead of through the witness. The low half links
@@ -255,11 +260,13 @@ impl Circuit {
                     input: i,
                     output: o,
                     swap,
+                    tag,
                     chained: _,
                 }) => {
                     input.push(Val::from_u8(5));
                     input.extend(i.iter().chain(o).map(wire));
                     input.push(swap.as_ref().map_or(Val::NEG_ONE, wire));
+                    input.push(*tag);
                 }
                 Op::Bits { input: w, bits } => {
                     input.extend([Val::from_u8(6), wire(w), Val::from_usize(bits.len())]);

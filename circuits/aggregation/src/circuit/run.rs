@@ -6,7 +6,7 @@ use p3_field::{Field, PrimeCharacteristicRing, PrimeField32};
 
 use super::{AluOp, Circuit, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val, as_base};
-use crate::tables::poseidon2::WIDTH;
+use crate::tables::poseidon2::{CAPACITY_LANE, WIDTH};
 
 /// Why a witness does not satisfy a circuit. `op` is the index in [`Circuit::ops`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -156,6 +156,7 @@ impl Runner {
             input,
             output,
             swap,
+            tag,
             ..
         }: &PermOp,
     ) -> Result<(), RunError> {
@@ -163,6 +164,7 @@ impl Runner {
         for (lane, w) in state.iter_mut().zip(input) {
             *lane = self.get_base(*w)?;
         }
+        state[CAPACITY_LANE] += *tag;
         if let Some(bit) = swap {
             match self.get_base(*bit)? {
                 b if b == Val::ONE => state.rotate_left(WIDTH / 2),

@@ -41,14 +41,24 @@ pub fn compress(
     core::array::from_fn(|i| out[i])
 }
 
-/// `compress(left, right)` if `bit` is 0, `compress(right, left)` if it is 1, in one permutation
-/// row (the table exchanges the halves).
+/// `compress(left, right)` if `bit` is 0, `compress(right, left)` if it is 1.
+///
+/// When `left` is the output of the permutation just before (a Merkle path's node), this is
+/// one permutation row whose halves the table exchanges; `right` must then be free witness,
+/// used by nothing else (a Merkle sibling), or building the circuit fails. Otherwise `left` has to be read from the witness, which an exchanged row cannot do
+/// ([`CircuitBuilder::permute_swapped`]): the halves are then ordered by 24 selections.
 pub fn compress_swapped(
     builder: &mut CircuitBuilder,
     left: &DigestWires,
     right: &DigestWires,
     bit: Wire,
 ) -> DigestWires {
+    if !builder.follows_last_permutation(left) {
+        builder.assert_bool(bit);
+        let first = core::array::from_fn(|i| builder.select(bit, right[i], left[i]));
+        let second = core::array::from_fn(|i| builder.select(bit, left[i], right[i]));
+        return compress(builder, &first, &second);
+    }
     let state: [Wire; WIDTH] =
         core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] });
     let out = builder.permute_swapped(state, bit);

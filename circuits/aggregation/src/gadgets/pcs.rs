@@ -466,12 +466,14 @@ fn reduce_inputs(
                 .collect();
             (!input.is_empty()).then(|| sponge(builder, &input))
         };
-        let Some(leaf) = group(builder, batch_height) else {
-            unreachable!("the tallest height has a matrix")
-        };
+        // The leaf is hashed last, just before the path starts from it, so that the first
+        // step is chained to it (an exchanged row cannot read its node from the witness).
         let injected: Vec<Option<DigestWires>> = (1..=batch_height)
             .map(|level| group(builder, batch_height - level))
             .collect();
+        let Some(leaf) = group(builder, batch_height) else {
+            unreachable!("the tallest height has a matrix")
+        };
         let top = walk_injecting(
             builder,
             leaf,

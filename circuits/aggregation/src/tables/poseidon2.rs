@@ -1,20 +1,28 @@
 //! The Poseidon2 table: one row per permutation, reusing the transaction circuit's flat
 //! degree-3 permutation columns, plus one exchange bit.
 //!
-//! A row reads each live input and output lane as a base-field wire. With the exchange bit `s`
-//! set, input column `i` holds lane `i ± 12`: its lookup index is `idx_i + s·(idx_partner −
-//! idx_i)` and its read flag likewise, so a Merkle step (node left or right of its sibling)
-//! costs no ALU rows. `s` is constrained boolean and is zero on rows without an exchange.
-//! Lanes without a witness row (a free sibling, an unread output) have read flag zero.
+//! A row reads each live input lane and each live output lane of the rate (`0‥11`) as a
+//! base-field wire, input column `i` at the slot of lane `i`; output lanes `12‥23` only feed
+//! the next row's capacity, never the witness (the builder refuses a circuit that reads one). With the exchange bit `s` set, the permutation's input is the lanes with
+//! their halves exchanged (input column `i` holds lane `i ± 12`): a Merkle step, node left or
+//! right of its sibling, at no ALU cost. Such a row reads no input lane (the builder refuses a
+//! circuit where one would: the node comes chained from the previous row, the sibling is free
+//! witness), so every read is of degree 1 and four share a LogUp column. `s` is constrained
+//! boolean and is zero on rows without an exchange. Lanes without a witness row (a free
+//! sibling, an unread output) have read flag zero.
 //!
 //! A row can be chained to the previous one in either half of its lanes: input lanes `0‥11`
 //! (a Merkle path, chained compressions) or `12‥23` (a sponge's capacity, the challenger's
 //! carried state) are then the previous row's outputs in that half, linked by a transition
 //! constraint instead of read from the witness, so the carried lanes take no witness slots.
 //!
-//! Preprocessed: 24 input indices, 24 output indices, 24 input and 24 output read flags,
-//! `has_swap`, the bit's index, and per half whether the next row is chained there. Main: the
-//! permutation columns, then `s`. Padding rows permute zeros and read nothing.
+//! A row's `tag` is added to input lane 12 before permuting ([`crate::circuit::PermOp::tag`]):
+//! input column 12 holds lane 12 plus the tag.
+//!
+//! Preprocessed: 24 input indices, 12 output indices, 24 input and 12 output read flags,
+//! `has_swap`, the bit's index, per half whether the next row is chained there, the row's tag
+//! and the next row's. Main: the permutation columns, then `s`. Padding rows permute zeros and
+//! read nothing.
 
 use alloc::vec::Vec;
 
@@ -32,13 +40,21 @@ use crate::field::{Val, as_base};
 const HALF: usize = WIDTH / 2;
 /// Lanes a chained row takes from the previous row's output.
 pub const CHAIN_LANES: usize = HALF;
-const IN_READ: usize = 2 * WIDTH;
-const OUT_READ: usize = 3 * WIDTH;
-const HAS_SWAP: usize = 4 * WIDTH;
+/// Output lanes a row can read: the rate (digests, challenger samples). Output lanes 12‥23
+/// only feed the next row's capacity.
+pub const READ_OUTPUTS: usize = HALF;
+const OUT_INDEX: usize = WIDTH;
+const IN_READ: usize = OUT_INDEX + READ_OUTPUTS;
+const OUT_READ: usize = IN_READ + WIDTH;
+const HAS_SWAP: usize = OUT_READ + READ_OUTPUTS;
 const SWAP_INDEX: usize = HAS_SWAP + 1;
 /// Per half of the lanes, whether the next row is chained to this one there.
 const FEEDS_NEXT: usize = SWAP_INDEX + 1;
-const PREP_WIDTH: usize = FEEDS_NEXT + 2;
+const TAG: usize = FEEDS_NEXT + 2;
+const NEXT_TAG: usize = TAG + 1;
+const PREP_WIDTH: usize = NEXT_TAG + 1;
+/// The lane a row's tag is added to: the first capacity lane.
+pub const CAPACITY_LANE: usize = HALF;
 const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
 const COLS: usize = NUM_POSEIDON2_COLS + 1;
 
@@ -56,7 +72,8 @@ impl Poseidon2Table {
             .iter()
             .enumerate()
             .map(|(r, op)| {
-                let mut row: Vec<Val> = op.input.iter().chain(&op.output).map(index).collect();
+                let outputs = &op.output[..READ_OUTPUTS];
+                let mut row: Vec<Val> = op.input.iter().chain(outputs).map(index).collect();
                 let live = |w: &crate::circuit::Wire| Val::from_bool(circuit.is_live(*w));
                 // Linked lanes come from the previous row, not the witness.
                 row.extend(
@@ -65,7 +82,7 @@ impl Poseidon2Table {
                         .enumerate()
                         .map(|(k, w)| if op.is_linked(k) { Val::ZERO } else { live(w) }),
                 );
-                row.extend(op.output.iter().map(live));
+                row.extend(outputs.iter().map(live));
                 row.push(Val::from_bool(op.swap.is_some()));
                 row.push(op.swap.as_ref().map_or(Val::ZERO, index));
                 for half in 0..2 {
@@ -73,6 +90,8 @@ impl Poseidon2Table {
                         ops.get(r + 1).is_some_and(|next| next.chained[half]),
                     ));
                 }
+                row.push(op.tag);
+                row.push(ops.get(r + 1).map_or(Val::ZERO, |next| next.tag));
                 row
             })
             .collect();
@@ -96,6 +115,7 @@ impl Poseidon2Table {
             let bit = op.swap.map_or(Val::ZERO, |w| {
                 as_base(witness.slot_value(w)).unwrap_or_default()
             });
+            input[CAPACITY_LANE] += op.tag;
             if bit == Val::ONE {
                 input.rotate_left(HALF);
             }
@@ -125,18 +145,18 @@ impl Poseidon2Table {
         builder.assert_zero((AB::Expr::ONE - has_swap.clone()) * bit.clone());
         read_base_wire(builder, prep[SWAP_INDEX].clone(), bit.clone(), has_swap);
 
-        // Column i holds lane i, or lane i ± 12 when exchanged: select its index and flag.
-        let exchanged = |at: usize, i: usize| -> AB::Expr {
-            let partner = at + (i + HALF) % WIDTH;
-            prep[at + i].clone() + bit.clone() * (prep[partner].clone() - prep[at + i].clone())
-        };
+        // Rows that read an input lane have no exchange: column i holds lane i (lane 12 plus
+        // the tag).
         for (i, lane) in cols.input.iter().enumerate() {
-            let (index, read) = (exchanged(0, i), exchanged(IN_READ, i));
-            read_base_wire(builder, index, (*lane).into(), read);
+            let mut value: AB::Expr = (*lane).into();
+            if i == CAPACITY_LANE {
+                value -= prep[TAG].clone();
+            }
+            read_base_wire(builder, prep[i].clone(), value, prep[IN_READ + i].clone());
         }
         // A row feeding the next in a half: the next row's lanes of that half before its
         // exchange are this row's outputs there (lane k sits in column k, or k ± 12 when the
-        // next row exchanges).
+        // next row exchanges; lane 12 carries the next row's tag, which exchanges never have).
         let next = builder.main().next_slice().to_vec();
         let next_cols = Poseidon2Cols::from_slice(&next);
         let next_bit: AB::Expr = next[SWAP_BIT].into();
@@ -146,13 +166,16 @@ impl Poseidon2Table {
                 next_cols.input[k].into(),
                 next_cols.input[(k + HALF) % WIDTH].into(),
             );
-            let lane = plain.clone() + next_bit.clone() * (swapped - plain);
+            let mut lane = plain.clone() + next_bit.clone() * (swapped - plain);
+            if k == CAPACITY_LANE {
+                lane -= prep[NEXT_TAG].clone();
+            }
             let out: AB::Expr = cols.output()[k].into();
             builder.assert_zero(feeds_next * (lane - out));
         }
-        for (i, lane) in cols.output().iter().enumerate() {
+        for (i, lane) in cols.output()[..READ_OUTPUTS].iter().enumerate() {
             let read = prep[OUT_READ + i].clone();
-            read_base_wire(builder, prep[WIDTH + i].clone(), (*lane).into(), read);
+            read_base_wire(builder, prep[OUT_INDEX + i].clone(), (*lane).into(), read);
         }
     }
 }
