@@ -9,7 +9,9 @@ use p3_batch_stark::{
 use p3_matrix::dense::RowMajorMatrix;
 
 use crate::circuit::{Circuit, RunError};
-use crate::config::{AGGREGATION, AggregationConfig, CAP_HEIGHT, FriSetting, stark_config_in};
+use crate::config::{
+    AGGREGATION, AggregationConfig, CAP_HEIGHT, FriSetting, LOOKUP_DEGREE, stark_config_in,
+};
 use crate::field::{Ext, Val};
 use crate::security::{MIN_CONJECTURED_SECURITY_BITS, SecurityReport, security_report};
 use crate::tables::view::{self, VerifierView};
@@ -151,7 +153,7 @@ impl CircuitKey {
         );
         let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
         let config = stark_config_in(setting, &circuit.digest(), CAP_HEIGHT);
-        let budgets: Vec<usize> = tables.iter().map(Table::lookup_degree).collect();
+        let budgets = alloc::vec![LOOKUP_DEGREE; tables.len()];
         let prover_data = ProverData::from_airs_and_degrees_with_lookup_budgets(
             &config,
             &tables,

@@ -50,7 +50,7 @@ struct TableShape {
 
 fn shape_of(table: &Table) -> TableShape {
     // Lookups are packed several to a LogUp column, up to this degree.
-    let packed_degree = table.lookup_degree();
+    let packed_degree = crate::config::LOOKUP_DEGREE;
     let layout = AirLayout::from_air::<Val>(table);
     let symbolic = InteractionSymbolicBuilder::<Val, Ext>::from_air(table, layout);
     let base = symbolic.base_constraints();

@@ -146,15 +146,6 @@ impl Table {
         }
     }
 
-    /// The degree this table's lookups are packed up to
-    /// ([`LOOKUP_DEGREE`](crate::config::LOOKUP_DEGREE)).
-    pub fn lookup_degree(&self) -> usize {
-        match self {
-            Self::Poseidon2(_) => crate::config::POSEIDON2_LOOKUP_DEGREE,
-            _ => crate::config::LOOKUP_DEGREE,
-        }
-    }
-
     /// `log2` of the trace height.
     pub fn log_height(&self) -> usize {
         dispatch!(self, t => t.height()).trailing_zeros() as usize
