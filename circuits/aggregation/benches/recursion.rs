@@ -209,6 +209,28 @@ fn node_over_leaves() {
     );
 }
 
+/// CPU time this process has used so far, every thread, user and system (`/proc/self/stat`,
+/// in Linux's fixed 100 Hz user clock ticks): the core-seconds proving costs, whatever the
+/// core count. Zero where `/proc` is missing.
+fn cpu_seconds() -> f64 {
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / TICKS_PER_SECOND
+}
+
 /// The tree over `n` transfers (padded to a power of two): keys, then every leaf and node
 /// proof, then the root's check; with `wrap`, then the wrap's key, proof and check.
 fn tree(n: usize, wrap: bool) {
@@ -229,11 +251,16 @@ fn tree(n: usize, wrap: bool) {
     // Level 0 is the leaves (each over `2^leaf_log` transfers), then one level per node height.
     let levels = depth - keys.leaf_log() + 1;
     let mut level_ms = vec![0.0f64; levels];
+    let mut level_cpu_ms = vec![0.0f64; levels];
     let mut level_proofs = vec![0usize; levels];
     let mut last = Instant::now();
+    let mut last_cpu = cpu_seconds();
     let (root, digest) = keys
         .prove(&transfers, |level, done, total| {
             level_ms[level] += last.elapsed().as_secs_f64() * 1e3;
+            let cpu = cpu_seconds();
+            level_cpu_ms[level] += (cpu - last_cpu) * 1e3;
+            last_cpu = cpu;
             level_proofs[level] = total;
             last = Instant::now();
             eprintln!(
@@ -258,6 +285,7 @@ fn tree(n: usize, wrap: bool) {
             "setup_ms": setup.as_secs_f64() * 1e3,
             "prove_ms": prove.as_secs_f64() * 1e3,
             "prove_ms_per_level": level_ms,
+            "prove_cpu_ms_per_level": level_cpu_ms,
             "proofs_per_level": level_proofs,
             "root_log_heights": keys.root_key().log_heights(),
             "root_proof_bytes": root.to_bytes().len(),
