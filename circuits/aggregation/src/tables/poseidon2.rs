@@ -72,6 +72,10 @@ impl Poseidon2Table {
             .iter()
             .enumerate()
             .map(|(r, op)| {
+                debug_assert!(
+                    op.swap.is_none() || op.tag == Val::ZERO,
+                    "exchanged rows have no tag"
+                );
                 let outputs = &op.output[..READ_OUTPUTS];
                 let mut row: Vec<Val> = op.input.iter().chain(outputs).map(index).collect();
                 let live = |w: &crate::circuit::Wire| Val::from_bool(circuit.is_live(*w));
