@@ -542,17 +542,23 @@ mod tests {
                 .nth(1)
                 .is_some_and(|op| op.chained[0])
         );
-        // The chained row recomputed over another node: its permutation columns are all
-        // consistent, only the link to the previous row's output breaks.
-        let mut traces = honest.clone();
-        let row = &traces[perm].values[w..2 * w];
-        let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
-        input[12] += Val::ONE;
-        let mut forged = alloc::vec::Vec::with_capacity(w);
-        transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
-        forged.push(Val::ONE);
-        traces[perm].values[w..2 * w].copy_from_slice(&forged);
-        assert_rejected(&key, &traces, &public);
+        // Permutation row `r` recomputed with input column `lane` shifted: its permutation
+        // columns stay consistent, only its links and reads can break.
+        let forged = |r: usize, lane: usize, shift: Val| {
+            let mut traces = honest.clone();
+            let row = &traces[perm].values[r * w..(r + 1) * w];
+            let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
+            let bit = row[w - 1];
+            input[lane] += shift;
+            let mut forged = alloc::vec::Vec::with_capacity(w);
+            transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
+            forged.push(bit);
+            traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
+            traces
+        };
+        // The chained row recomputed over another node: the link to the previous row's output
+        // breaks.
+        assert_rejected(&key, &forged(1, 12, Val::ONE), &public);
 
         // The same for a row chained in its high half (the sponge's second block), forged over
         // another capacity lane.
@@ -561,15 +567,7 @@ mod tests {
             .perm_ops()
             .position(|op| op.chained == [false, true])
             .expect("a sponge row");
-        let mut traces = honest.clone();
-        let row = &traces[perm].values[r * w..(r + 1) * w];
-        let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
-        input[20] += Val::ONE;
-        let mut forged = alloc::vec::Vec::with_capacity(w);
-        transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
-        forged.push(Val::ZERO);
-        traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
-        assert_rejected(&key, &traces, &public);
+        assert_rejected(&key, &forged(r, 20, Val::ONE), &public);
 
         // The tagged row recomputed without its tag, and with its tag on another value: the
         // link to the carried capacity breaks either way.
@@ -585,15 +583,7 @@ mod tests {
                 .is_some_and(|op| op.chained[1])
         );
         for shift in [-Val::TWO, Val::ONE] {
-            let mut traces = honest.clone();
-            let row = &traces[perm].values[r * w..(r + 1) * w];
-            let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
-            input[12] += shift;
-            let mut forged = alloc::vec::Vec::with_capacity(w);
-            transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
-            forged.push(Val::ZERO);
-            traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
-            assert_rejected(&key, &traces, &public);
+            assert_rejected(&key, &forged(r, 12, shift), &public);
         }
 
         // A consistent change of one wire's value in both the witness and the ALU tables still
