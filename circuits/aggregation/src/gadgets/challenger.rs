@@ -52,14 +52,13 @@ impl ChallengerWires {
         for (lane, value) in self.state.iter_mut().zip(self.input.drain(..)) {
             *lane = value;
         }
-        // An absorption binds its length into lane 12, in the permutation row itself so that
-        // the carried capacity stays chained.
-        let mut tag = Val::ZERO;
         if absorbed > 0 {
             let zero = builder.zero();
             self.state[absorbed..RATE].fill(zero);
-            tag = Val::from_usize(absorbed);
         }
+        // An absorption binds its length into lane 12, in the permutation row itself so that
+        // the carried capacity stays chained (a squeeze adds zero).
+        let tag = Val::from_usize(absorbed);
         self.state = builder.permute_tagged(self.state, tag);
         self.output.clear();
         self.output.extend_from_slice(&self.state[..RATE]);

@@ -45,7 +45,8 @@ pub fn compress(
 ///
 /// When `left` is the output of the permutation just before (a Merkle path's node), this is
 /// one permutation row whose halves the table exchanges; `right` must then be free witness,
-/// used by nothing else (a Merkle sibling), or building the circuit fails. Otherwise `left` has to be read from the witness, which an exchanged row cannot do
+/// used by nothing else (a Merkle sibling), or building the circuit fails. Otherwise `left`
+/// has to be read from the witness, which an exchanged row cannot do
 /// ([`CircuitBuilder::permute_swapped`]): the halves are then ordered by 24 selections.
 pub fn compress_swapped(
     builder: &mut CircuitBuilder,

@@ -3,9 +3,11 @@
 //!
 //! A row reads each live input lane and each live output lane of the rate (`0‥11`) as a
 //! base-field wire, input column `i` at the slot of lane `i`; output lanes `12‥23` only feed
-//! the next row's capacity, never the witness (the builder refuses a circuit that reads one). With the exchange bit `s` set, the permutation's input is the lanes with
-//! their halves exchanged (input column `i` holds lane `i ± 12`): a Merkle step, node left or
-//! right of its sibling, at no ALU cost. Such a row reads no input lane (the builder refuses a
+//! the next row's capacity, never the witness (the builder refuses a circuit that reads one).
+//!
+//! With the exchange bit `s` set, the permutation's input is the lanes with their halves
+//! exchanged (input column `i` holds lane `i ± 12`): a Merkle step, node left or right of its
+//! sibling, at no ALU cost. Such a row reads no input lane (the builder refuses a
 //! circuit where one would: the node comes chained from the previous row, the sibling is free
 //! witness), so every read is of degree 1 and four share a LogUp column. `s` is constrained
 //! boolean and is zero on rows without an exchange. Lanes without a witness row (a free
