@@ -229,6 +229,11 @@ impl CircuitBuilder {
         acc
     }
 
+    /// Whether power sums take Horner rows (see [`Self::without_horner_table`]).
+    pub fn has_horner_table(&self) -> bool {
+        !self.power_sums_on_alu
+    }
+
     /// `Σ_j α^j · v_j` over base-field `values`: [`Self::horner`] over them in reverse, or
     /// one ALU row per value after the last for [`Self::without_horner_table`].
     pub fn power_sum(&mut self, alpha: Wire, values: &[Wire]) -> Wire {

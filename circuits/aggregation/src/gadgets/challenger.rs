@@ -135,9 +135,13 @@ pub fn from_base_coefficients(
     builder: &mut CircuitBuilder,
     coefficients: &[Wire; EXT_DEGREE],
 ) -> Wire {
-    let x =
-        builder.constant(<Ext as BasedVectorSpace<Val>>::ith_basis_element(1).unwrap_or_default());
+    let x = extension_generator(builder);
     builder.power_sum(x, coefficients)
+}
+
+/// `X`, the generator of the extension over the base field: an element is `Σ cⱼ·Xʲ`.
+pub(crate) fn extension_generator(builder: &mut CircuitBuilder) -> Wire {
+    builder.constant(<Ext as BasedVectorSpace<Val>>::ith_basis_element(1).unwrap_or_default())
 }
 
 /// The 31 bits of a base-field wire's canonical value, least significant first.

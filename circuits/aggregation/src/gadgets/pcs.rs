@@ -22,13 +22,13 @@ use alloc::vec::Vec;
 
 use p3_field::Field;
 
-use super::challenger::ChallengerWires;
+use super::challenger::{ChallengerWires, extension_generator};
 use super::fri::{QueryPoints, fold_row, horner};
 use super::hash::{DigestWires, compress, compress_swapped, sponge};
 use super::merkle::{cap_root, verify_path};
 use super::stark::ExtInput;
-use crate::circuit::{CircuitBuilder, Wire};
-use crate::field::Val;
+use crate::circuit::{CircuitBuilder, HORNER_STEPS, Wire};
+use crate::field::{EXT_DEGREE, Val};
 
 /// The fixed shape of an opening argument.
 #[derive(Clone, Debug)]
@@ -177,24 +177,56 @@ fn batch_log_height(shape: &PcsLayout, matrices: &[MatrixShape]) -> usize {
         .unwrap_or(0)
 }
 
-/// `[1, α, α², …]`, `n` of them.
-fn powers(builder: &mut CircuitBuilder, alpha: Wire, n: usize) -> Vec<Wire> {
-    let mut out = Vec::with_capacity(n);
-    let mut p = builder.one();
-    for _ in 0..n {
-        out.push(p);
-        p = builder.mul(p, alpha);
+/// `α^e` for each exponent in `exponents`: the squares `α^(2^i)` once, then one product per
+/// further set bit of each exponent.
+fn powers_at(
+    builder: &mut CircuitBuilder,
+    alpha: Wire,
+    exponents: impl IntoIterator<Item = usize>,
+) -> BTreeMap<usize, Wire> {
+    let mut squares = alloc::vec![alpha];
+    let mut out = BTreeMap::new();
+    for e in exponents {
+        if out.contains_key(&e) {
+            continue;
+        }
+        let mut power = None;
+        for bit in (0..usize::BITS as usize).filter(|b| e >> b & 1 == 1) {
+            while squares.len() <= bit {
+                let last = squares[squares.len() - 1];
+                squares.push(builder.mul(last, last));
+            }
+            power = Some(match power {
+                None => squares[bit],
+                Some(p) => builder.mul(p, squares[bit]),
+            });
+        }
+        let power = power.unwrap_or_else(|| builder.one());
+        out.insert(e, power);
     }
     out
 }
 
-/// `Σ weightsᵢ · valuesᵢ`.
-fn dot(builder: &mut CircuitBuilder, weights: &[Wire], values: &[Wire]) -> Wire {
-    let mut acc = builder.zero();
-    for (&w, &v) in weights.iter().zip(values) {
-        acc = builder.mul_add(w, v, acc);
+/// `Σ αᵏ · valuesₖ` over extension values read from the proof. Beyond one Horner row's worth
+/// of values, and with a Horner table, each of the five coefficient columns is a power sum
+/// there (eight values a row), recombined at `X` by four ALU rows; otherwise one ALU row per
+/// value.
+fn ext_power_sum(builder: &mut CircuitBuilder, alpha: Wire, values: &[ExtInput]) -> Wire {
+    if !builder.has_horner_table() || values.len() <= HORNER_STEPS {
+        let values: Vec<Wire> = values.iter().map(|v| v.value).collect();
+        return horner(builder, &values, alpha);
     }
-    acc
+    let sums: Vec<Wire> = (0..EXT_DEGREE)
+        .map(|j| {
+            let column: Vec<Wire> = values.iter().map(|v| v.coefficients[j]).collect();
+            builder.power_sum(alpha, &column)
+        })
+        .collect();
+    let x = extension_generator(builder);
+    sums[..EXT_DEGREE - 1]
+        .iter()
+        .rev()
+        .fold(sums[EXT_DEGREE - 1], |acc, &s| builder.mul_add(acc, x, s))
 }
 
 /// `row[position]`, with the position given by its bits (least significant first).
@@ -254,32 +286,46 @@ pub fn verify_pcs(
         .map(|_| challenger.sample_bits(builder, log_max))
         .collect();
 
-    // α powers per height ("ladders"), and the openings grouped by (height, point): every
-    // group's reduction is `(Σ αᵏ p_k(z) − Σ αᵏ p_k(x)) / (z − x)`, one division per group.
-    let mut ladder_lengths: BTreeMap<usize, usize> = BTreeMap::new();
-    for (matrices, claim) in shape.batches.iter().zip(claims) {
-        for (m, points) in matrices.iter().zip(&claim.matrices) {
-            *ladder_lengths
-                .entry(m.log_size + shape.log_blowup)
-                .or_default() += points.iter().map(|(_, v)| v.len()).sum::<usize>();
-        }
-    }
-    let longest = ladder_lengths.values().copied().max().unwrap_or(0);
-    let alpha_powers = powers(builder, alpha, longest);
+    // The openings grouped by (height, point): every group's reduction is
+    // `(Σ αᵏ p_k(z) − Σ αᵏ p_k(x)) / (z − x)`, one division per group. The columns of one height
+    // take consecutive powers of α (a "ladder"); each (matrix, point) starts at its offset.
     let mut offsets: BTreeMap<usize, usize> = BTreeMap::new();
+    let starts: Vec<Vec<Vec<usize>>> = shape
+        .batches
+        .iter()
+        .zip(claims)
+        .map(|(matrices, claim)| {
+            matrices
+                .iter()
+                .zip(&claim.matrices)
+                .map(|(m, points)| {
+                    let offset = offsets.entry(m.log_size + shape.log_blowup).or_default();
+                    points
+                        .iter()
+                        .map(|(_, values)| {
+                            let start = *offset;
+                            *offset += values.len();
+                            start
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let alpha_powers = powers_at(builder, alpha, starts.iter().flatten().flatten().copied());
     let mut groups: Vec<OpeningGroup> = Vec::new();
     let mut terms: Vec<Vec<MatrixTerms>> = Vec::with_capacity(claims.len());
-    for (matrices, claim) in shape.batches.iter().zip(claims) {
+    for ((matrices, claim), starts) in shape.batches.iter().zip(claims).zip(&starts) {
         let mut batch_terms = Vec::with_capacity(matrices.len());
-        for (m, points) in matrices.iter().zip(&claim.matrices) {
+        for ((m, points), starts) in matrices.iter().zip(&claim.matrices).zip(starts) {
             let log_height = m.log_size + shape.log_blowup;
             let mut point_terms = Vec::with_capacity(points.len());
-            for &(z, ref values) in points {
-                let offset = offsets.entry(log_height).or_default();
-                let start = *offset;
-                *offset += values.len();
-                let values: Vec<Wire> = values.iter().map(|v| v.value).collect();
-                let sum = dot(builder, &alpha_powers[start..], &values);
+            for (&(z, ref values), &start) in points.iter().zip(starts) {
+                let sum = ext_power_sum(builder, alpha, values);
+                let sum = match start {
+                    0 => sum,
+                    _ => builder.mul(alpha_powers[&start], sum),
+                };
                 let group = match groups
                     .iter()
                     .position(|g| g.log_height == log_height && g.point == z)
@@ -317,7 +363,6 @@ pub fn verify_pcs(
         .collect();
 
     let log_final = shape.log_blowup + log2_of(shape.final_poly_len);
-    let final_poly: Vec<Wire> = proof.final_poly.iter().map(|c| c.value).collect();
     let reduction = Reduction {
         alpha,
         alpha_powers: &alpha_powers,
@@ -381,7 +426,7 @@ pub fn verify_pcs(
         debug_assert_eq!(log_height, log_final);
         debug_assert!(reduced.next().is_none());
         let x = points.at(builder, log_height);
-        let expected = horner(builder, &final_poly, x);
+        let expected = ext_power_sum(builder, x, &proof.final_poly);
         builder.connect(folded, expected);
     }
 }
@@ -403,7 +448,7 @@ struct MatrixTerms {
 /// What every query's reduction shares.
 struct Reduction<'a> {
     alpha: Wire,
-    alpha_powers: &'a [Wire],
+    alpha_powers: &'a BTreeMap<usize, Wire>,
     groups: &'a [OpeningGroup],
     terms: &'a [Vec<MatrixTerms>],
     roots: &'a [DigestWires],
@@ -494,7 +539,7 @@ fn reduce_inputs(
             // offset on the ladder.
             let row_sum = builder.power_sum(reduction.alpha, &row[..m.width]);
             for &(group, offset) in &m.points {
-                let weight = reduction.alpha_powers[offset];
+                let weight = reduction.alpha_powers[&offset];
                 let sum = &mut sums_at_x[group];
                 *sum = Some(match (*sum, offset) {
                     (None, 0) => row_sum,
