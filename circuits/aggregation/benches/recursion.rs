@@ -28,7 +28,7 @@ fn main() {
         .position(|a| a == "--log-rows")
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
-        .unwrap_or(6);
+        .unwrap_or(8);
     if args.iter().any(|a| a == "--transaction") {
         return transaction_leaf();
     }

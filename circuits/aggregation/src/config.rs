@@ -51,6 +51,9 @@ pub struct FriSetting {
     pub max_log_arity: usize,
     /// `log2` of the final FRI polynomial's length.
     pub log_final_poly_len: usize,
+    /// `log2` of the shortest table. FRI takes only inputs taller than its final polynomial's
+    /// extension, and each input height of its own ends a folding round.
+    pub min_log_height: usize,
 }
 
 /// The setting of every proof a recursive verifier reads. Blowup 4, the least the four quotient
@@ -65,7 +68,8 @@ pub const AGGREGATION: FriSetting = FriSetting {
     batch_pow_bits: 8,
     commit_pow_bits: 0,
     max_log_arity: 3,
-    log_final_poly_len: 2,
+    log_final_poly_len: 7,
+    min_log_height: 9,
 };
 
 /// The setting of a block's final proof ([`crate::wrap`]): blowup 64, so each query carries
@@ -83,6 +87,7 @@ pub const WRAP: FriSetting = FriSetting {
     commit_pow_bits: 4,
     max_log_arity: 4,
     log_final_poly_len: 3,
+    min_log_height: 4,
 };
 
 /// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.

@@ -50,7 +50,8 @@ impl<AB: AirBuilder<F = Val>> Air<AB> for Fibonacci {
 
 /// A proof over `2^log_rows` rows starting from `(start, start)`, in the aggregation
 /// configuration seeded with [`FIBONACCI_SEED`] with caps of `2^cap_height` digests, and its
-/// public values.
+/// public values. `log_rows` is at least [`crate::config::AGGREGATION`]'s `min_log_height`
+/// less one: FRI takes only extensions taller than its final polynomial's.
 pub fn fibonacci_proof(
     log_rows: usize,
     cap_height: usize,

@@ -143,7 +143,7 @@ impl CircuitKey {
     /// # Panics
     /// As [`Self::new`].
     pub fn with_setting(circuit: Circuit, setting: FriSetting) -> Self {
-        let tables = tables(&circuit);
+        let tables = tables(&circuit, setting.min_log_height);
         let security = security_report(&tables, setting);
         assert!(
             security.conjectured_bits >= MIN_CONJECTURED_SECURITY_BITS as f64,
@@ -477,6 +477,53 @@ mod tests {
             .prove(&public, &[Ext::ONE, Ext::ONE])
             .expect("proves");
         checking.verify(&proof, &public).expect("verifies");
+    }
+
+    /// An ALU row's constants bind: values that satisfy the plain multiply–add `a·b + c = d`
+    /// run and prove in that circuit, but their traces under the key of the same circuit with
+    /// `3·a·b + 5·c = d` (or a division shifted by 5) are rejected; scaled rows prove.
+    #[test]
+    fn scaled_rows_hold_their_constants() {
+        let (three, five) = (Val::from_u32(3), Val::from_u32(5));
+        let circuit = |scaled: bool, shared: bool| {
+            let mut b = CircuitBuilder::new();
+            let out = b.public_input();
+            let (x, y) = (b.private_input(), b.private_input());
+            let d = match (scaled, shared) {
+                (true, false) => b.scaled_mul_add(three, x, y, five, x),
+                (false, false) => b.mul_add(x, y, x),
+                // y / (x + 5) against y / x.
+                (true, true) => b.div_shifted(y, x, five),
+                (false, true) => b.div(y, x),
+            };
+            b.connect(d, out);
+            b.build()
+        };
+        let (x, y) = (Ext::from(Val::from_u32(6)), Ext::from(Val::from_u32(7)));
+        for shared in [false, true] {
+            let (checking, plain) = (
+                CircuitKey::new(circuit(true, shared)),
+                circuit(false, shared),
+            );
+            let plain_value = if shared { y / x } else { x * y + x };
+            let public = [crate::field::as_base(plain_value).expect("base")];
+            assert!(checking.circuit.run(&public, &[x, y]).is_err());
+            let witness = plain.run(&public, &[x, y]).expect("runs plain");
+            let traces: Vec<RowMajorMatrix<Val>> = checking
+                .tables
+                .iter()
+                .map(|t| t.trace(&checking.circuit, &witness))
+                .collect();
+            assert_rejected(&checking, &traces, &public);
+            let scaled_value = if shared {
+                y / (x + Ext::from(five))
+            } else {
+                Ext::from(three) * x * y + Ext::from(five) * x
+            };
+            let public = [crate::field::as_base(scaled_value).expect("base")];
+            let proof = checking.prove(&public, &[x, y]).expect("proves");
+            checking.verify(&proof, &public).expect("verifies");
+        }
     }
 
     /// Every table, attacked in its value columns and its bookkeeping.

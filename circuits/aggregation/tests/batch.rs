@@ -94,8 +94,9 @@ fn a_verifier_circuit_proof_is_verified_in_circuit() {
     use aggregation_circuit::inner::{pcs_layout, uni_stark_values};
 
     let seed = FIBONACCI_SEED.map(Val::from_u32);
-    let (inner, inner_public) = fibonacci_proof(6, 0, 1);
-    let inner_shape = InnerShape::new(&Fibonacci, 6, &seed, 0);
+    // 2^8 rows: the smallest whose extension FRI takes, above the final polynomial's.
+    let (inner, inner_public) = fibonacci_proof(8, 0, 1);
+    let inner_shape = InnerShape::new(&Fibonacci, 8, &seed, 0);
     let layout = pcs_layout(&inner_shape);
     let mut b = CircuitBuilder::new();
     verify_uni_stark(&mut b, &inner_shape, &layout);

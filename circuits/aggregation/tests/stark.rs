@@ -9,7 +9,7 @@ use aggregation_circuit::gadgets::challenger::ChallengerWires;
 use aggregation_circuit::gadgets::stark::{InnerShape, OodWires, ood_values, verify_ood};
 use aggregation_circuit::{CircuitBuilder, CircuitKey};
 
-const LOG_ROWS: usize = 6;
+const LOG_ROWS: usize = 8;
 use p3_field::PrimeCharacteristicRing;
 
 /// A Fibonacci proof that Plonky3's verifier accepts, and its public values.

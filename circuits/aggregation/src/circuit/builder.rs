@@ -9,6 +9,9 @@ use super::{AluOp, Circuit, HORNER_STEPS, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
 use crate::tables::poseidon2::{CHAIN_LANES, READ_OUTPUTS, WIDTH};
 
+/// The scales of a plain multiply–add row, `a · b + c = d`.
+const PLAIN: [Val; 2] = [Val::ONE, Val::ONE];
+
 /// How a class of connected wires is referenced, which decides whether it needs a witness row.
 #[derive(Clone, Copy, Debug, Default)]
 struct References {
@@ -52,7 +55,7 @@ pub struct CircuitBuilder {
     /// Whether [`Self::power_sum`] runs on the ALU instead of the Horner table.
     power_sums_on_alu: bool,
     /// The output of every ALU row computed so far, by its operation and input classes.
-    computed: BTreeMap<(u8, [u32; 3]), Wire>,
+    computed: BTreeMap<(u8, [u32; 3], [u32; 2]), Wire>,
 }
 
 impl CircuitBuilder {
@@ -122,8 +125,12 @@ impl CircuitBuilder {
         w
     }
 
-    fn alu(&mut self, wires: [Wire; 4], solve: Solve) {
-        self.ops.push(Op::Alu(AluOp { wires, solve }));
+    fn alu(&mut self, wires: [Wire; 4], solve: Solve, scales: [Val; 2]) {
+        self.ops.push(Op::Alu(AluOp {
+            wires,
+            solve,
+            scales,
+        }));
     }
 
     /// The wire an ALU row computes from `inputs` (its other three wires, product operands
@@ -133,25 +140,39 @@ impl CircuitBuilder {
         &mut self,
         solve: Solve,
         inputs: [Wire; 3],
+        scales: [Val; 2],
         row: impl FnOnce(Wire) -> [Wire; 4],
     ) -> Wire {
         let mut key = inputs.map(|w| self.find(w.0));
-        // Multiplication commutes (`Solve::B` divides by its first operand, so it keeps order).
-        if solve != Solve::B && key[0] > key[1] {
+        // Multiplication commutes (divisions keep their operands' order).
+        if matches!(solve, Solve::D | Solve::C) && key[0] > key[1] {
             key.swap(0, 1);
         }
-        if let Some(&out) = self.computed.get(&(solve as u8, key)) {
+        let key = (solve as u8, key, scales.map(|s| s.as_canonical_u32()));
+        if let Some(&out) = self.computed.get(&key) {
             return out;
         }
         let out = self.fresh();
-        self.alu(row(out), solve);
-        self.computed.insert((solve as u8, key), out);
+        self.alu(row(out), solve, scales);
+        self.computed.insert(key, out);
         out
+    }
+
+    /// `k · a · b + l · c`, for base-field constants `k, l`.
+    pub fn scaled_mul_add(&mut self, k: Val, a: Wire, b: Wire, l: Val, c: Wire) -> Wire {
+        self.computed(Solve::D, [a, b, c], [k, l], |d| [a, b, c, d])
+    }
+
+    /// `d / (a + shift)`, as the row `a · q + shift · q = d`. Running fails if `a = −shift`.
+    pub fn div_shifted(&mut self, d: Wire, a: Wire, shift: Val) -> Wire {
+        self.computed(Solve::Shared, [a, d, d], [Val::ONE, shift], |q| {
+            [a, q, q, d]
+        })
     }
 
     /// `a · b + c`.
     pub fn mul_add(&mut self, a: Wire, b: Wire, c: Wire) -> Wire {
-        self.computed(Solve::D, [a, b, c], |d| [a, b, c, d])
+        self.computed(Solve::D, [a, b, c], PLAIN, |d| [a, b, c, d])
     }
 
     /// `a · b`.
@@ -174,7 +195,7 @@ impl CircuitBuilder {
 
     /// `x − a · b`, as the row `a · b + (x − a · b) = x`.
     pub fn sub_mul(&mut self, x: Wire, a: Wire, b: Wire) -> Wire {
-        self.computed(Solve::C, [a, b, x], |c| [a, b, c, x])
+        self.computed(Solve::C, [a, b, x], PLAIN, |c| [a, b, c, x])
     }
 
     /// `a / b`, as the row `b · (a / b) + 0 = a`. Running fails if `b = 0`.
@@ -185,7 +206,7 @@ impl CircuitBuilder {
 
     /// `(a − c) / b`, as the row `b · ((a − c) / b) + c = a`. Running fails if `b = 0`.
     pub fn sub_div(&mut self, a: Wire, c: Wire, b: Wire) -> Wire {
-        self.computed(Solve::B, [b, c, a], |q| [b, q, c, a])
+        self.computed(Solve::B, [b, c, a], PLAIN, |q| [b, q, c, a])
     }
 
     /// `1 / a`. Running fails if `a = 0`.
@@ -196,7 +217,7 @@ impl CircuitBuilder {
 
     /// `a · b + c = d`, with every wire already defined.
     pub fn assert_mul_add(&mut self, a: Wire, b: Wire, c: Wire, d: Wire) {
-        self.alu([a, b, c, d], Solve::D);
+        self.alu([a, b, c, d], Solve::D, PLAIN);
     }
 
     /// `Σ_j α^(n−1−j) · v_j` over the `n` base-field `values` (the Horner evaluation at `α` of
@@ -462,9 +483,14 @@ impl CircuitBuilder {
                 Op::Const(w, c) => Op::Const(map(w), c),
                 Op::Public(w, j) => Op::Public(map(w), j),
                 Op::Private(w, j) => Op::Private(map(w), j),
-                Op::Alu(AluOp { wires, solve }) => Op::Alu(AluOp {
+                Op::Alu(AluOp {
+                    wires,
+                    solve,
+                    scales,
+                }) => Op::Alu(AluOp {
                     wires: wires.map(map),
                     solve,
+                    scales,
                 }),
                 Op::Perm(PermOp {
                     input,

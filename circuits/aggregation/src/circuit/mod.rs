@@ -50,17 +50,23 @@ pub enum Solve {
     D,
     /// `c = d − a · b` (subtraction).
     C,
-    /// `b = (d − c) / a` (division; fails if `a = 0`).
+    /// `b = (d − l·c) / (k·a)` (division; fails if `k·a = 0`).
     B,
+    /// `b = c = d / (k·a + l)`: one wire in both places, a division by `a` shifted by a
+    /// constant (fails if `k·a + l = 0`).
+    Shared,
 }
 
-/// One ALU row: `a · b + c = d` in the extension field.
+/// One ALU row: `k · a · b + l · c = d` in the extension field, with base-field constants
+/// `k, l` fixed by the circuit (both one for a plain multiply–add).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AluOp {
-    /// The four wires, in constraint order `a · b + c = d`.
+    /// The four wires, in constraint order `k · a · b + l · c = d`.
     pub wires: [Wire; 4],
     /// Which wire the runner computes.
     pub solve: Solve,
+    /// `[k, l]`.
+    pub scales: [Val; 2],
 }
 
 /// One Poseidon2 permutation row: `output = permute(input)` on base-field lanes, where the two
@@ -251,10 +257,15 @@ impl Circuit {
                 Op::Private(w, j) => {
                     input.extend([Val::from_u8(3), wire(w), Val::from_usize(*j)]);
                 }
-                Op::Alu(AluOp { wires, solve }) => {
+                Op::Alu(AluOp {
+                    wires,
+                    solve,
+                    scales,
+                }) => {
                     input.push(Val::from_u8(4));
                     input.extend(wires.iter().map(wire));
                     input.push(Val::from_u8(*solve as u8));
+                    input.extend(scales);
                 }
                 Op::Perm(PermOp {
                     input: i,

@@ -128,23 +128,37 @@ impl Runner {
         }
     }
 
-    fn alu(&mut self, AluOp { wires, solve }: &AluOp) -> Result<(), RunError> {
+    fn alu(
+        &mut self,
+        AluOp {
+            wires,
+            solve,
+            scales: [k, l],
+        }: &AluOp,
+    ) -> Result<(), RunError> {
         let [a, b, c, d] = *wires;
+        let (k, l) = (Ext::from(*k), Ext::from(*l));
+        let divide = |numerator: Ext, denominator: Ext, op| {
+            denominator
+                .try_inverse()
+                .map(|inverse| numerator * inverse)
+                .ok_or(RunError::DivisionByZero { op })
+        };
         match solve {
             Solve::D => {
-                let value = self.get(a)? * self.get(b)? + self.get(c)?;
+                let value = k * self.get(a)? * self.get(b)? + l * self.get(c)?;
                 self.set(d, value)
             }
             Solve::C => {
-                let value = self.get(d)? - self.get(a)? * self.get(b)?;
+                let value = divide(self.get(d)? - k * self.get(a)? * self.get(b)?, l, self.op)?;
                 self.set(c, value)
             }
             Solve::B => {
-                let inverse = self
-                    .get(a)?
-                    .try_inverse()
-                    .ok_or(RunError::DivisionByZero { op: self.op })?;
-                let value = (self.get(d)? - self.get(c)?) * inverse;
+                let value = divide(self.get(d)? - l * self.get(c)?, k * self.get(a)?, self.op)?;
+                self.set(b, value)
+            }
+            Solve::Shared => {
+                let value = divide(self.get(d)?, k * self.get(a)? + l, self.op)?;
                 self.set(b, value)
             }
         }

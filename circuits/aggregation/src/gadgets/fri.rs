@@ -10,20 +10,21 @@ use crate::circuit::{CircuitBuilder, Wire};
 use crate::field::Val;
 
 /// `generator^rev(index)`, with `index` given by its bits (least significant first) and `rev`
-/// reversing all `bits.len()` of them. Each bit costs a select against a constant and a
-/// multiplication.
+/// reversing all `bits.len()` of them. Each bit is one scaled row,
+/// `acc · (1 + bit · (f − 1)) = (f − 1) · bit · acc + acc` for the bit's factor `f`.
 pub fn reversed_power(builder: &mut CircuitBuilder, generator: Val, bits: &[Wire]) -> Wire {
     let n = bits.len();
-    let one = builder.one();
-    let mut acc = one;
+    let mut acc = builder.one();
     for (i, &bit) in bits.iter().enumerate() {
         // Bit i of the index is bit n−1−i of its reversal.
-        let power = generator.exp_power_of_2(n - 1 - i);
-        let step = builder.constant_base(power - Val::ONE);
-        let factor = builder.mul_add(bit, step, one);
-        acc = builder.mul(acc, factor);
+        acc = times_power_if(builder, acc, bit, generator.exp_power_of_2(n - 1 - i));
     }
     acc
+}
+
+/// `x · f` if `bit` is one, `x` if it is zero: `(f − 1) · bit · x + x`, one row.
+fn times_power_if(builder: &mut CircuitBuilder, x: Wire, bit: Wire, f: Val) -> Wire {
+    builder.scaled_mul_add(f - Val::ONE, bit, x, Val::ONE, x)
 }
 
 /// A query's point on every domain it meets: on the domain of `2^h` points (in bit-reversed
@@ -82,32 +83,29 @@ pub fn fold_row(
     let arity = 1usize << log_arity;
     debug_assert_eq!(evals.len(), arity);
     // s = point · ω_arity^(−rev(position)): a constant factor per set bit.
-    let one = builder.one();
     let omega = Val::two_adic_generator(log_arity);
     let mut s = points.at(builder, log_height);
     for (b, &bit) in position.iter().enumerate() {
         let factor = omega.exp_power_of_2(log_arity - 1 - b).inverse();
-        let step = builder.constant_base(factor - Val::ONE);
-        let factor = builder.mul_add(bit, step, one);
-        s = builder.mul(s, factor);
+        s = times_power_if(builder, s, bit, factor);
     }
     let mut c: Vec<Val> = omega.powers().take(arity).collect();
     reverse_slice_index_bits(&mut c);
     // Barycentric at β over the roots of X^a − s^a:
-    // ((β^a − s^a) · s / s^a) · Σⱼ evalⱼ · (cⱼ / a) / (β − s·cⱼ), three rows per evaluation.
+    // ((β^a − s^a) · s / s^a) · Σⱼ evalⱼ · (cⱼ / a) / (β − s·cⱼ)
+    //   = ((β^a − s^a) / s^a) · Σⱼ (cⱼ / a) · evalⱼ / (β/s − cⱼ),
+    // two rows per evaluation: a division shifted by −cⱼ, a constant-weighted sum.
     let inverse_arity = Val::from_usize(arity).inverse();
+    let one = builder.one();
+    let beta_over_s = builder.div(beta, s);
     let mut sum = builder.zero();
     for (&cj, &eval) in c.iter().zip(evals) {
-        let cj_wire = builder.constant_base(cj);
-        let difference = builder.sub_mul(beta, s, cj_wire);
-        let quotient = builder.div(eval, difference);
-        let weight = builder.constant_base(cj * inverse_arity);
-        sum = builder.mul_add(quotient, weight, sum);
+        let quotient = builder.div_shifted(eval, beta_over_s, -cj);
+        sum = builder.scaled_mul_add(cj * inverse_arity, quotient, one, Val::ONE, sum);
     }
     let s_arity = points.at(builder, log_height - log_arity);
     let vanishing = builder.sub(beta_arity, s_arity);
     let scaled = builder.mul(sum, vanishing);
-    let scaled = builder.mul(scaled, s);
     builder.div(scaled, s_arity)
 }
 

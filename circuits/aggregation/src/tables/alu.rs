@@ -1,7 +1,11 @@
-//! The ALU table: one row per `a · b + c = d` over the quintic extension.
+//! The ALU table: one row per `k · a · b + l · c = d` over the quintic extension, `k` and `l`
+//! base-field constants of the circuit (a plain multiply–add has both one). The constants save
+//! rows where a product or an addend is scaled by a constant: a select against a constant
+//! factor, a division by a value shifted by a constant, a constant-weighted sum.
 //!
-//! Preprocessed: the four wire indices and `active`. Main: the four values, five coefficients
-//! each. Padding rows are all zero, which satisfies the constraint and reads nothing.
+//! Preprocessed: the four wire indices, `active`, `k` and `l`. Main: the four values, five
+//! coefficients each. Padding rows are all zero, which satisfies the constraint and reads
+//! nothing.
 
 use alloc::vec::Vec;
 
@@ -14,7 +18,9 @@ use super::{Preprocessed, main_row, preprocessed_row, read_wire};
 use crate::circuit::{Circuit, Witness};
 use crate::field::{EXT_DEGREE, Val, coefficients, ext_mul_coefficients};
 
-const PREP_WIDTH: usize = 5;
+const ACTIVE: usize = 4;
+const SCALES: usize = 5;
+const PREP_WIDTH: usize = 7;
 const WIDTH: usize = 4 * EXT_DEGREE;
 
 /// The ALU table of one circuit.
@@ -24,7 +30,7 @@ pub struct AluTable {
 }
 
 impl AluTable {
-    pub(crate) fn new(circuit: &Circuit) -> Self {
+    pub(crate) fn new(circuit: &Circuit, min_log_height: usize) -> Self {
         let rows: Vec<Vec<Val>> = circuit
             .alu_ops()
             .map(|op| {
@@ -34,11 +40,12 @@ impl AluTable {
                     .map(|w| Val::from_usize(w.index()))
                     .collect();
                 row.push(Val::ONE);
+                row.extend(op.scales);
                 row
             })
             .collect();
         Self {
-            prep: Preprocessed::for_rows(PREP_WIDTH, rows),
+            prep: Preprocessed::for_rows(PREP_WIDTH, rows, min_log_height),
         }
     }
 
@@ -67,10 +74,14 @@ impl AluTable {
         };
         let (a, b, c, d) = (value(0), value(1), value(2), value(3));
         let product = ext_mul_coefficients(&a, &b);
-        for k in 0..EXT_DEGREE {
-            builder.assert_eq(product[k].clone() + c[k].clone(), d[k].clone());
+        let (k, l) = (prep[SCALES].clone(), prep[SCALES + 1].clone());
+        for i in 0..EXT_DEGREE {
+            builder.assert_eq(
+                k.clone() * product[i].clone() + l.clone() * c[i].clone(),
+                d[i].clone(),
+            );
         }
-        let active = prep[4].clone();
+        let active = prep[ACTIVE].clone();
         for (slot, v) in [a, b, c, d].into_iter().enumerate() {
             read_wire(builder, prep[slot].clone(), v, active.clone());
         }

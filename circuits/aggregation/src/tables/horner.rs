@@ -53,7 +53,7 @@ pub struct HornerTable {
 }
 
 impl HornerTable {
-    pub(crate) fn new(circuit: &Circuit) -> Self {
+    pub(crate) fn new(circuit: &Circuit, min_log_height: usize) -> Self {
         let rows: Vec<Vec<Val>> = circuit
             .horner_ops()
             .map(|op| {
@@ -66,7 +66,7 @@ impl HornerTable {
             })
             .collect();
         Self {
-            prep: Preprocessed::for_rows(PREP_WIDTH, rows),
+            prep: Preprocessed::for_rows(PREP_WIDTH, rows, min_log_height),
         }
     }
 

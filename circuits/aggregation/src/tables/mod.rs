@@ -33,12 +33,10 @@ use crate::field::{EXT_DEGREE, Val};
 /// The bus on which every table reads wires.
 pub const WIRE_BUS: &str = "wire";
 
-/// No table is shorter than this, so the smallest circuits still fit the FRI parameters.
-pub const MIN_LOG_HEIGHT: usize = 4;
-
-/// The trace height for `rows` used rows.
-pub(crate) fn height_for(rows: usize) -> usize {
-    rows.next_power_of_two().max(1 << MIN_LOG_HEIGHT)
+/// The trace height for `rows` used rows, in a setting whose tables are at least
+/// `2^min_log_height` rows ([`crate::config::FriSetting::min_log_height`]).
+pub(crate) fn height_for(rows: usize, min_log_height: usize) -> usize {
+    rows.next_power_of_two().max(1 << min_log_height)
 }
 
 /// Queries `(index, value)` on the wire bus when `active` is one.
@@ -87,27 +85,37 @@ pub enum Table {
 }
 
 /// The tables of a circuit, in proof order. A table is left out when the circuit has no row for
-/// it (the witness table is always there, first).
-pub fn tables(circuit: &Circuit) -> Vec<Table> {
+/// it (the witness table is always there, first). No table is shorter than `2^min_log_height`
+/// rows.
+pub fn tables(circuit: &Circuit, min_log_height: usize) -> Vec<Table> {
     let mut tables = Vec::new();
     if circuit.num_public() > 0 {
-        tables.push(Table::Public(public::PublicTable::new(circuit)));
+        tables.push(Table::Public(public::PublicTable::new(
+            circuit,
+            min_log_height,
+        )));
     }
     if circuit.alu_ops().next().is_some() {
-        tables.push(Table::Alu(alu::AluTable::new(circuit)));
+        tables.push(Table::Alu(alu::AluTable::new(circuit, min_log_height)));
     }
     if circuit.perm_ops().next().is_some() {
-        tables.push(Table::Poseidon2(poseidon2::Poseidon2Table::new(circuit)));
+        tables.push(Table::Poseidon2(poseidon2::Poseidon2Table::new(
+            circuit,
+            min_log_height,
+        )));
     }
     if circuit.horner_ops().next().is_some() {
-        tables.push(Table::Horner(horner::HornerTable::new(circuit)));
+        tables.push(Table::Horner(horner::HornerTable::new(
+            circuit,
+            min_log_height,
+        )));
     }
     let tallest = tables
         .iter()
         .map(|t| 1 << t.log_height())
         .max()
-        .unwrap_or(1 << MIN_LOG_HEIGHT);
-    let witness = witness::WitnessTable::new(circuit, tallest);
+        .unwrap_or(1 << min_log_height);
+    let witness = witness::WitnessTable::new(circuit, tallest, min_log_height);
     tables.insert(0, Table::Witness(witness));
     tables
 }
@@ -210,9 +218,9 @@ impl Preprocessed {
         }
     }
 
-    /// One row per operation, at least `2^MIN_LOG_HEIGHT` rows.
-    pub(crate) fn for_rows(width: usize, rows: Vec<Vec<Val>>) -> Self {
-        Self::new(width, height_for(rows.len()), rows)
+    /// One row per operation, at least `2^min_log_height` rows.
+    pub(crate) fn for_rows(width: usize, rows: Vec<Vec<Val>>, min_log_height: usize) -> Self {
+        Self::new(width, height_for(rows.len(), min_log_height), rows)
     }
 
     pub(crate) fn height(&self) -> usize {

@@ -67,7 +67,7 @@ pub struct Poseidon2Table {
 }
 
 impl Poseidon2Table {
-    pub(crate) fn new(circuit: &Circuit) -> Self {
+    pub(crate) fn new(circuit: &Circuit, min_log_height: usize) -> Self {
         let index = |w: &crate::circuit::Wire| Val::from_usize(w.index());
         let ops: Vec<_> = circuit.perm_ops().collect();
         let rows: Vec<Vec<Val>> = ops
@@ -102,7 +102,7 @@ impl Poseidon2Table {
             })
             .collect();
         Self {
-            prep: Preprocessed::for_rows(PREP_WIDTH, rows),
+            prep: Preprocessed::for_rows(PREP_WIDTH, rows, min_log_height),
         }
     }
 

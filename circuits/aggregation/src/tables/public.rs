@@ -23,10 +23,10 @@ pub struct PublicTable {
 }
 
 impl PublicTable {
-    pub(crate) fn new(circuit: &Circuit) -> Self {
+    pub(crate) fn new(circuit: &Circuit, min_log_height: usize) -> Self {
         Self {
             wires: circuit.public_wires().iter().map(|w| w.index()).collect(),
-            prep: Preprocessed::for_rows(1, alloc::vec![alloc::vec![Val::ONE]]),
+            prep: Preprocessed::for_rows(1, alloc::vec![alloc::vec![Val::ONE]], min_log_height),
         }
     }
 

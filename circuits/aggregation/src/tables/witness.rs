@@ -2,7 +2,7 @@
 //! the wire bus as often as the other tables read it. Constants are preprocessed and enforced
 //! here.
 //!
-//! `w` (2 to 4 wires per row) is the fewest that keep the table no taller than the circuit's
+//! `w` (2 to 8 wires per row) is the fewest that keep the table no taller than the circuit's
 //! tallest other table. Every commitment's Merkle tree and every extension follow the tallest
 //! table; a table of a height of its own also costs an FRI round (FRI commits at every input
 //! height); and fewer wires per row mean fewer columns to open at every query.
@@ -23,7 +23,7 @@ use crate::field::{EXT_DEGREE, Val, coefficients};
 use crate::tables::poseidon2::WIDTH as LANES;
 
 /// Fewest and most wires per row.
-const WIRES_PER_ROW: core::ops::RangeInclusive<usize> = 2..=4;
+const WIRES_PER_ROW: core::ops::RangeInclusive<usize> = 2..=8;
 /// Preprocessed columns per wire: `is_const, const[5]`.
 const PREP_PER_WIRE: usize = 1 + EXT_DEGREE;
 /// Main columns per wire: `value[5], uses`.
@@ -38,8 +38,8 @@ pub struct WitnessTable {
 
 impl WitnessTable {
     /// The witness table of `circuit`, whose other tables are at most `tallest` rows.
-    pub(crate) fn new(circuit: &Circuit, tallest: usize) -> Self {
-        let rows_for = |w: usize| height_for(circuit.num_wires().div_ceil(w));
+    pub(crate) fn new(circuit: &Circuit, tallest: usize, min_log_height: usize) -> Self {
+        let rows_for = |w: usize| height_for(circuit.num_wires().div_ceil(w), min_log_height);
         let wires_per_row = WIRES_PER_ROW
             .clone()
             .find(|&w| rows_for(w) <= tallest)
