@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use aggregation_circuit::aggregate::{leaf_digest, node_digest, pair_circuit};
-use aggregation_circuit::config::CAP_HEIGHT;
+use aggregation_circuit::config::AGGREGATION;
 use aggregation_circuit::field::Ext;
 use aggregation_circuit::field::Val;
 use aggregation_circuit::fixtures::{FIBONACCI_SEED, Fibonacci, fibonacci_proof};
@@ -54,10 +54,10 @@ fn main() {
     let pair = args.iter().any(|a| a == "--pair");
     let seed = FIBONACCI_SEED.map(Val::from_u32);
     let inner: Vec<_> = (1..=if pair { 2 } else { 1 })
-        .map(|start| fibonacci_proof(log_rows, CAP_HEIGHT, start))
+        .map(|start| fibonacci_proof(log_rows, AGGREGATION.cap_height, start))
         .collect();
     let inner_bytes = postcard::to_allocvec(&inner[0].0).map_or(0, |b| b.len());
-    let shape = InnerShape::new(&Fibonacci, log_rows, &seed, CAP_HEIGHT);
+    let shape = InnerShape::new(&Fibonacci, log_rows, &seed, AGGREGATION.cap_height);
     let layout = pcs_layout(&shape);
     let circuit = || {
         if pair {

@@ -54,13 +54,17 @@ pub struct FriSetting {
     /// `log2` of the shortest table. FRI takes only inputs taller than its final polynomial's
     /// extension, and each input height of its own ends a folding round.
     pub min_log_height: usize,
+    /// Commitments are caps of `2^cap_height` digests.
+    pub cap_height: usize,
 }
 
 /// The setting of every proof a recursive verifier reads. Blowup 4, the least the four quotient
 /// chunks allow: proving time scales with the blowup, while the verifier circuit's size scales
 /// with the queries and rounds up to the same table heights either way (node: 21 s at blowup 4
 /// against 36 s at blowup 8). 57 queries at 1.968 conjectured bits each, plus the query
-/// grinding, reach 128.
+/// grinding, reach 128. Caps of 64 digests: the verifier circuit reads each path's last node
+/// against its cap entry (`gadgets::merkle`), six levels fewer per path for 63 more digests per
+/// commitment in the transcript.
 pub const AGGREGATION: FriSetting = FriSetting {
     log_blowup: 2,
     num_queries: 57,
@@ -70,6 +74,7 @@ pub const AGGREGATION: FriSetting = FriSetting {
     max_log_arity: 3,
     log_final_poly_len: 7,
     min_log_height: 9,
+    cap_height: 6,
 };
 
 /// The setting of a block's final proof ([`crate::wrap`]): blowup 64, so each query carries
@@ -78,7 +83,8 @@ pub const AGGREGATION: FriSetting = FriSetting {
 /// is less than half the size of an [`AGGREGATION`] proof (`docs/benchmarks.md#the-wrap`).
 /// Folding 16 to 1 and a final polynomial of 8 coefficients keep the FRI rounds, each a Merkle
 /// path per query, to four (FRI takes only inputs strictly taller than the final polynomial's
-/// extension, and the public table's is `2^4 · 64` rows).
+/// extension, and the public table's is `2^4 · 64` rows). Only native verifiers read it, and
+/// their pruned multi-openings already share the top levels, so it has no cap.
 pub const WRAP: FriSetting = FriSetting {
     log_blowup: 6,
     num_queries: 18,
@@ -88,6 +94,7 @@ pub const WRAP: FriSetting = FriSetting {
     max_log_arity: 4,
     log_final_poly_len: 3,
     min_log_height: 4,
+    cap_height: 0,
 };
 
 /// Proof-of-work bits on the LogUp challenges, for the same reason at larger heights.
@@ -98,8 +105,6 @@ pub const LOOKUP_POW_BITS: usize = 8;
 /// reads take 19 columns instead of 11 (a node 2.40 → 2.25 s), the ALU's four reads two
 /// instead of one (7.0 → 6.6 s when it was measured).
 pub const LOOKUP_DEGREE: usize = 3;
-/// Merkle cap height.
-pub const CAP_HEIGHT: usize = 0;
 
 impl FriSetting {
     /// The FRI parameters over any MMCS (the security estimate uses `()`).

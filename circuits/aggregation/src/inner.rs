@@ -360,8 +360,8 @@ fn base_values(values: &[Val]) -> impl Iterator<Item = Ext> + '_ {
     values.iter().map(|v| Ext::from(*v))
 }
 
-/// Full authentication paths for `leaves` of a binary tree whose `depth` levels end at `cap`
-/// (lowest sibling first, then the cap tree's siblings), from a pruned multi-opening: the frontier walk of p3-merkle-tree,
+/// Authentication paths for `leaves` of a binary tree whose `depth` levels end at `cap` (lowest
+/// sibling first, up to the cap), from a pruned multi-opening: the frontier walk of p3-merkle-tree,
 /// computing the nodes the proof leaves out.
 ///
 /// `injected[l]` holds, for nodes `l + 1` levels above the leaves, the digest of the rows of
@@ -411,28 +411,10 @@ fn restore_paths(
     Ok(leaves
         .keys()
         .map(|&i| {
-            let mut path: Vec<Digest> = (0..depth).map(|l| levels[l][&((i >> l) ^ 1)]).collect();
-            path.extend(cap_siblings(roots, i >> depth));
+            let path: Vec<Digest> = (0..depth).map(|l| levels[l][&((i >> l) ^ 1)]).collect();
             (i, path)
         })
         .collect())
-}
-
-/// The siblings of cap entry `index` in the binary tree over the cap, lowest first: the rest of
-/// the path the verifier circuit walks to the cap's root (`gadgets::merkle::cap_root`).
-pub fn cap_siblings(cap: &[Digest], mut index: usize) -> Vec<Digest> {
-    let compress = TruncatedPermutation::<_, 2, 12, 24>::new(default_koalabear_poseidon2_24());
-    let mut level = cap.to_vec();
-    let mut siblings = Vec::new();
-    while level.len() > 1 {
-        siblings.push(level[index ^ 1]);
-        level = level
-            .chunks_exact(2)
-            .map(|pair| compress.compress([pair[0], pair[1]]))
-            .collect();
-        index >>= 1;
-    }
-    siblings
 }
 
 fn check_cap(cap: &Cap, cap_height: usize) -> Result<&Cap, InnerError> {

@@ -9,9 +9,7 @@ use p3_batch_stark::{
 use p3_matrix::dense::RowMajorMatrix;
 
 use crate::circuit::{Circuit, RunError};
-use crate::config::{
-    AGGREGATION, AggregationConfig, CAP_HEIGHT, FriSetting, LOOKUP_DEGREE, stark_config_in,
-};
+use crate::config::{AGGREGATION, AggregationConfig, FriSetting, LOOKUP_DEGREE, stark_config_in};
 use crate::field::{Ext, Val};
 use crate::security::{MIN_CONJECTURED_SECURITY_BITS, SecurityReport, security_report};
 use crate::tables::view::{self, VerifierView};
@@ -152,7 +150,7 @@ impl CircuitKey {
             MIN_CONJECTURED_SECURITY_BITS
         );
         let log_heights: Vec<usize> = tables.iter().map(Table::log_height).collect();
-        let config = stark_config_in(setting, &circuit.digest(), CAP_HEIGHT);
+        let config = stark_config_in(setting, &circuit.digest(), setting.cap_height);
         let budgets = alloc::vec![LOOKUP_DEGREE; tables.len()];
         let prover_data = ProverData::from_airs_and_degrees_with_lookup_budgets(
             &config,
@@ -373,6 +371,15 @@ mod tests {
                 .unwrap_or(if i < 12 { zero } else { carried[i] })
         });
         b.permute_tagged(absorbed, Val::TWO);
+        // The first permutation again, checked against entry 1 of a cap of two digests.
+        let cap: alloc::vec::Vec<[Wire; 12]> = (0..2)
+            .map(|_| core::array::from_fn(|_| b.private_input()))
+            .collect();
+        let entry = b.private_input();
+        let mut state = [zero; 24];
+        state[0] = x;
+        state[1] = y;
+        b.permute_into_cap(state, None, &cap, entry);
         let (x, y) = (Val::from_u32(6), Val::from_u32(7));
         let mut state = [Val::ZERO; 24];
         state[0] = x;
@@ -381,6 +388,9 @@ mod tests {
         let public = alloc::vec![x * y + x, state[0]];
         let mut private = alloc::vec![x.into(), y.into(), Ext::ONE];
         private.extend([Ext::ZERO; 12]);
+        private.extend([Ext::ZERO; 12]);
+        private.extend(state[..12].iter().map(|&v| Ext::from(v)));
+        private.push(Ext::ONE);
         (CircuitKey::new(b.build()), public, private)
     }
 
@@ -551,9 +561,14 @@ mod tests {
                 // Each operand of the multiply–add.
                 Table::Alu(_) => cells.extend([(t, 0, 0), (t, 0, 7), (t, 0, 12), (t, 0, 19)]),
                 // An input lane, an S-box column, an output lane, an exchange bit (1 → 2).
-                Table::Poseidon2(_) => {
-                    cells.extend([(t, 0, 1), (t, 0, 130), (t, 0, width - 4), (t, 1, width - 1)])
-                }
+                // ... and a cap entry on a row without a cap (0 → 1).
+                Table::Poseidon2(_) => cells.extend([
+                    (t, 0, 1),
+                    (t, 0, 130),
+                    (t, 0, width - 4),
+                    (t, 1, width - 2),
+                    (t, 0, width - 1),
+                ]),
                 // α, the incoming accumulator, the first and last values, an intermediate and
                 // the outgoing accumulator.
                 Table::Horner(_) => cells.extend([
@@ -580,8 +595,21 @@ mod tests {
             .expect("poseidon2");
         let mut traces = honest.clone();
         let w = traces[perm].width();
-        traces[perm].values[w + w - 1] = Val::ZERO;
+        traces[perm].values[w + w - 2] = Val::ZERO;
         assert_rejected(&key, &traces, &public);
+        // The cap row (the last) pointed at the other entry, or beyond the cap.
+        let cap_row = key.circuit.perm_ops().count() - 1;
+        assert!(
+            key.circuit
+                .perm_ops()
+                .nth(cap_row)
+                .is_some_and(|op| op.cap.is_some())
+        );
+        for entry in [0u32, 2] {
+            let mut traces = honest.clone();
+            traces[perm].values[cap_row * w + w - 1] = Val::from_u32(entry);
+            assert_rejected(&key, &traces, &public);
+        }
 
         assert!(
             key.circuit
@@ -595,11 +623,11 @@ mod tests {
             let mut traces = honest.clone();
             let row = &traces[perm].values[r * w..(r + 1) * w];
             let mut input: [Val; 24] = core::array::from_fn(|i| row[i]);
-            let bit = row[w - 1];
+            let (bit, entry) = (row[w - 2], row[w - 1]);
             input[lane] += shift;
             let mut forged = alloc::vec::Vec::with_capacity(w);
             transaction_circuit::poseidon2_cols::fill(input).write_to(&mut forged);
-            forged.push(bit);
+            forged.extend([bit, entry]);
             traces[perm].values[r * w..(r + 1) * w].copy_from_slice(&forged);
             traces
         };

@@ -50,8 +50,11 @@ fn the_batch_out_of_domain_check_passes_on_a_real_proof_and_fails_on_a_tampered_
     // What the out-of-domain check binds (the rest, such as next-row values no constraint
     // reads, is bound by the opening argument): every commitment element and the lookup proof
     // of work (transcript), each table's first opened value, quotient chunks and terminal.
-    let mut bound: Vec<usize> = (0..=36).collect();
-    let mut at = 37;
+    // Three commitments (main, permutation, quotient) of `2^cap_height` digests, every
+    // seventh element of them, then the lookup proof of work.
+    let commitments = (3 * 12) << shape.cap_height;
+    let mut bound: Vec<usize> = (0..commitments).step_by(7).chain([commitments]).collect();
+    let mut at = commitments + 1;
     for t in &shape.tables {
         at += t.num_public;
         bound.push(at);

@@ -5,8 +5,7 @@ use aggregation_circuit::circuit::HORNER_STEPS;
 use aggregation_circuit::config::val_mmcs;
 use aggregation_circuit::field::{Ext, Val, permute};
 use aggregation_circuit::gadgets::hash::{DigestWires, compress, sponge};
-use aggregation_circuit::gadgets::merkle::{cap_root, verify_path};
-use aggregation_circuit::inner::cap_siblings;
+use aggregation_circuit::gadgets::merkle::verify_path;
 use aggregation_circuit::{Circuit, CircuitBuilder, CircuitKey, RunError, VerifyError, Wire};
 use p3_commit::Mmcs;
 use p3_field::{BasedVectorSpace, Field, PrimeCharacteristicRing};
@@ -222,11 +221,13 @@ fn opening(seed: u64, index: usize) -> Opening {
     }
 }
 
-/// Private: the leaf's `leaf_len` values, the siblings and the index; public: the cap.
+/// Private: the leaf's `leaf_len` values, the siblings up to the cap and the index; public:
+/// the cap.
 fn merkle_circuit(leaf_len: usize) -> Circuit {
+    let depth = LOG_ROWS - CAP_HEIGHT;
     let mut b = CircuitBuilder::new();
     let row = digest_inputs(&mut b, leaf_len);
-    let siblings: Vec<DigestWires> = (0..LOG_ROWS)
+    let siblings: Vec<DigestWires> = (0..depth)
         .map(|_| core::array::from_fn(|_| b.private_input()))
         .collect();
     let index = b.private_input();
@@ -236,8 +237,8 @@ fn merkle_circuit(leaf_len: usize) -> Circuit {
     let (bits, high) = b.split_low_bits(index, LOG_ROWS);
     b.assert_zero(high);
     let leaf = sponge(&mut b, &row);
-    let root = cap_root(&mut b, &cap);
-    verify_path(&mut b, leaf, &bits, &siblings, &root);
+    let entry = b.bit_sum(&bits[depth..]);
+    verify_path(&mut b, leaf, &bits[..depth], &siblings, &[], &cap, entry);
     b.build()
 }
 
@@ -245,8 +246,6 @@ fn merkle_inputs(o: &Opening) -> (Vec<Val>, Vec<Ext>) {
     let public: Vec<Val> = o.cap.iter().flatten().copied().collect();
     let mut private: Vec<Ext> = o.row.iter().copied().map(base).collect();
     private.extend(o.siblings.iter().flatten().copied().map(base));
-    let cap_path = cap_siblings(&o.cap, o.index >> (LOG_ROWS - CAP_HEIGHT));
-    private.extend(cap_path.iter().flatten().copied().map(base));
     private.push(base(Val::from_usize(o.index)));
     (public, private)
 }
@@ -272,9 +271,9 @@ fn a_merkle_opening_is_verified_in_circuit() {
     // Tampering with any part of the opening is refused.
     let row_at = 3;
     let sibling_at = ROW_WIDTH + 12 + 5;
-    let cap_sibling_at = ROW_WIDTH + 12 * (LOG_ROWS - CAP_HEIGHT) + 3;
+    let top_sibling_at = ROW_WIDTH + 12 * (LOG_ROWS - CAP_HEIGHT - 1) + 3;
     let index_at = private.len() - 1;
-    for at in [row_at, sibling_at, cap_sibling_at, index_at] {
+    for at in [row_at, sibling_at, top_sibling_at, index_at] {
         let mut bad = private.clone();
         bad[at] += Ext::ONE;
         assert!(
@@ -287,11 +286,20 @@ fn a_merkle_opening_is_verified_in_circuit() {
     bad[index_at] = base(Val::from_usize(42 + (1 << LOG_ROWS)));
     assert!(circuit.run(&public, &bad).is_err());
     // A different cap entry on the path is refused, and the proof does not verify against it
-    // (index 42 reaches entry 42 >> 4 = 2).
+    // (index 42 reaches entry 42 >> 4 = 2); another entry changed does not matter.
     let mut other_cap = public.clone();
     other_cap[2 * 12 + 7] += Val::ONE;
     assert!(circuit.run(&other_cap, &private).is_err());
     assert!(key.verify(&proof, &other_cap).is_err());
+    let mut unrelated = public.clone();
+    unrelated[3 * 12 + 7] += Val::ONE;
+    circuit
+        .run(&unrelated, &private)
+        .expect("entry 3 is not on the path");
+    // The path's node against the entry beside its own: index 42 with its top bits of 3.
+    let mut moved = private.clone();
+    moved[index_at] = base(Val::from_usize(42 + 16));
+    assert!(circuit.run(&public, &moved).is_err());
 }
 
 /// Permutation outputs nothing reads, and private inputs used only as one permutation lane, get
@@ -544,8 +552,6 @@ fn a_salted_opening_is_verified_in_circuit() {
         private.extend(row.iter().chain(salt).copied().map(base));
     }
     private.extend(siblings.iter().flatten().copied().map(base));
-    let cap_path = cap_siblings(cap.roots(), index >> (LOG_ROWS - CAP_HEIGHT));
-    private.extend(cap_path.iter().flatten().copied().map(base));
     private.push(base(Val::from_usize(index)));
     let public: Vec<Val> = cap.roots().iter().flatten().copied().collect();
     circuit
@@ -585,4 +591,49 @@ fn a_capacity_output_lane_cannot_be_read() {
     let public = b.public_input();
     b.connect(out[20], public);
     b.build();
+}
+
+/// A cap row reads its cap at computed slots, so the cap's digests must stay consecutive
+/// slots: building refuses a circuit that connects one of them to another wire.
+#[test]
+#[should_panic(expected = "a Merkle cap's digests were connected")]
+fn a_cap_connected_to_other_wires_is_refused() {
+    let mut b = CircuitBuilder::new();
+    let x = b.private_input();
+    let cap: Vec<DigestWires> = (0..2)
+        .map(|_| core::array::from_fn(|_| b.private_input()))
+        .collect();
+    let entry = b.private_input();
+    b.connect(cap[1][3], x);
+    let lanes: [Wire; 24] = core::array::from_fn(|_| x);
+    b.permute_into_cap(lanes, None, &cap, entry);
+    b.build();
+}
+
+/// A cap row whose index names no entry of its cap does not run; the entry it names does.
+#[test]
+fn a_cap_index_beyond_the_cap_does_not_run() {
+    let mut b = CircuitBuilder::new();
+    let x = b.private_input();
+    let cap: Vec<DigestWires> = (0..2)
+        .map(|_| core::array::from_fn(|_| b.private_input()))
+        .collect();
+    let entry = b.private_input();
+    let lanes: [Wire; 24] = core::array::from_fn(|_| x);
+    b.permute_into_cap(lanes, None, &cap, entry);
+    let circuit = b.build();
+    let mut state = [Val::ONE; 24];
+    permute(&mut state);
+    let mut private = vec![base(Val::ONE)];
+    private.extend([base(Val::ZERO); 12]);
+    private.extend(state[..12].iter().copied().map(base));
+    for (index, runs) in [(1, true), (0, false), (2, false)] {
+        let mut inputs = private.clone();
+        inputs.push(base(Val::from_u32(index)));
+        let outcome = circuit.run(&[], &inputs);
+        assert_eq!(outcome.is_ok(), runs, "entry {index}");
+        if index == 2 {
+            assert!(matches!(outcome, Err(RunError::CapIndex { .. })));
+        }
+    }
 }

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
-use super::{AluOp, Circuit, HORNER_STEPS, HornerOp, Op, PermOp, Solve, Wire};
+use super::{AluOp, CapRead, Circuit, HORNER_STEPS, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
 use crate::tables::poseidon2::{CHAIN_LANES, READ_OUTPUTS, WIDTH};
 
@@ -92,6 +92,19 @@ impl CircuitBuilder {
         self.ops.push(Op::Const(w, value));
         self.constants.insert(key, w);
         w
+    }
+
+    /// Base-field constants on consecutive new wires of their own (not shared with equal
+    /// constants), such as a constant Merkle cap that [`Self::permute_into_cap`] reads.
+    pub fn fresh_constants(&mut self, values: &[Val]) -> Vec<Wire> {
+        values
+            .iter()
+            .map(|&value| {
+                let w = self.fresh();
+                self.ops.push(Op::Const(w, Ext::from(value)));
+                w
+            })
+            .collect()
     }
 
     /// A base-field constant.
@@ -341,19 +354,65 @@ impl CircuitBuilder {
             input,
             output,
             swap,
+            cap: None,
             tag,
             chained: [false; 2],
         }));
         output
     }
 
+    /// One permutation of `input` (its halves exchanged first if `swap` is given, as in
+    /// [`Self::permute_swapped`]) whose output lanes 0‥11 must be digest `index` of `cap`: the
+    /// last step of a Merkle path, checked against its commitment without selecting the entry
+    /// ([`CapRead`]). `index` is a base wire below `cap.len()`; the cap's digests must be fresh,
+    /// consecutive wires (as `cap.len()` digests of private inputs allocated together) that are
+    /// never connected to others, or [`Self::build`] refuses the circuit.
+    pub fn permute_into_cap(
+        &mut self,
+        input: [Wire; WIDTH],
+        swap: Option<Wire>,
+        cap: &[[Wire; READ_OUTPUTS]],
+        index: Wire,
+    ) {
+        let first = cap[0][0].0;
+        assert!(
+            cap.as_flattened()
+                .iter()
+                .enumerate()
+                .all(|(i, w)| w.0 == first + i as u32),
+            "a cap's digests are consecutive wires"
+        );
+        let output = core::array::from_fn(|k| {
+            if k < READ_OUTPUTS {
+                cap[0][k]
+            } else {
+                self.fresh()
+            }
+        });
+        self.ops.push(Op::Perm(PermOp {
+            input,
+            output,
+            swap,
+            cap: Some(CapRead {
+                index,
+                entries: cap.len() as u32,
+            }),
+            tag: Val::ZERO,
+            chained: [false; 2],
+        }));
+    }
+
     /// Whether `lanes` are output lanes 0‥11 of the last permutation recorded, so that a
     /// permutation taking them as its lanes 0‥11 next is chained to it.
     pub fn follows_last_permutation(&mut self, lanes: &[Wire; CHAIN_LANES]) -> bool {
+        // A cap row's output wires name the cap's first digest, not what it computed.
         let Some(last) = self.ops.iter().rev().find_map(|op| match op {
-            Op::Perm(perm) => Some(perm.output),
+            Op::Perm(perm) => Some(perm.cap.is_none().then_some(perm.output)),
             _ => None,
         }) else {
+            return false;
+        };
+        let Some(last) = last else {
             return false;
         };
         lanes
@@ -417,7 +476,7 @@ impl CircuitBuilder {
                             .all(|k| roots[perm.input[k].index()] == roots[out[k].index()])
                     })
                 });
-                previous_output = Some(perm.output);
+                previous_output = perm.cap.is_none().then_some(perm.output);
             }
         }
         let mut refs = alloc::vec![References::default(); n];
@@ -436,7 +495,18 @@ impl CircuitBuilder {
                     (0..WIDTH)
                         .filter(|&k| !perm.is_linked(k))
                         .for_each(|k| refs[roots[perm.input[k].index()]].perm_inputs += 1);
-                    perm.output
+                    let defined = match perm.cap {
+                        None => &perm.output[..],
+                        // Any of the cap's lanes may be read, and the index is.
+                        Some(CapRead { index, entries }) => {
+                            refs[roots[index.index()]].other += 1;
+                            let first = perm.output[0].index();
+                            (first..first + entries as usize * READ_OUTPUTS)
+                                .for_each(|w| refs[roots[w]].other += 1);
+                            &perm.output[READ_OUTPUTS..]
+                        }
+                    };
+                    defined
                         .iter()
                         .for_each(|w| refs[roots[w.index()]].perm_outputs += 1);
                 }
@@ -473,6 +543,21 @@ impl CircuitBuilder {
                 }
             }
         }
+        // A cap's lanes are read at computed slots: they must be consecutive slots.
+        for perm in self.ops.iter().filter_map(|op| match op {
+            Op::Perm(perm) => Some(perm),
+            _ => None,
+        }) {
+            if let Some(CapRead { entries, .. }) = perm.cap {
+                let first = perm.output[0].index();
+                assert!(
+                    (0..entries as usize * READ_OUTPUTS)
+                        .all(|i| slot[roots[first + i]] == slot[roots[first]] + i as u32),
+                    "a Merkle cap's digests were connected to other wires: its lanes are no \
+                     longer consecutive slots"
+                );
+            }
+        }
         let num_wires = (0..n).filter(|&w| roots[w] == w && live(w)).count();
         let slots: Vec<u32> = (0..n).map(|w| slot[roots[w]]).collect();
         let map = |w: Wire| Wire(slots[w.index()]);
@@ -496,12 +581,17 @@ impl CircuitBuilder {
                     input,
                     output,
                     swap,
+                    cap,
                     tag,
                     chained,
                 }) => Op::Perm(PermOp {
                     input: input.map(map),
                     output: output.map(map),
                     swap: swap.map(map),
+                    cap: cap.map(|c| CapRead {
+                        index: map(c.index),
+                        ..c
+                    }),
                     tag,
                     chained,
                 }),

@@ -80,6 +80,9 @@ pub struct PermOp {
     pub output: [Wire; WIDTH],
     /// The exchange bit, if any (must be 0 or 1).
     pub swap: Option<Wire>,
+    /// Output lanes 0‥11 checked against one digest of a Merkle cap instead of defined here
+    /// (see [`CapRead`]).
+    pub cap: Option<CapRead>,
     /// A constant added to input lane 12, the first capacity lane, before permuting: the
     /// duplex challenger binds the length of each absorption there. With the tag in the row
     /// rather than on an ALU row, the challenger's capacity chains from one permutation to the
@@ -91,6 +94,19 @@ pub struct PermOp {
     /// a Merkle path or a chain of compressions, the high half a sponge's or the challenger's
     /// carried state.
     pub chained: [bool; 2],
+}
+
+/// A permutation whose output lanes 0‥11 must equal digest `index` of a Merkle cap: the end of
+/// a Merkle path, checked against its commitment's cap entry without selecting it. The cap's
+/// digests are consecutive slots, `12·e + k` after the first for lane `k` of digest `e`; the
+/// row's output wires `0‥11` are digest 0's, and the table reads lane `k` at slot
+/// `output[k] + 12·index`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapRead {
+    /// The digest's index in the cap (a base wire, below `entries`).
+    pub index: Wire,
+    /// Digests in the cap.
+    pub entries: u32,
 }
 
 impl PermOp {
@@ -271,6 +287,7 @@ impl Circuit {
                     input: i,
                     output: o,
                     swap,
+                    cap,
                     tag,
                     chained: _,
                 }) => {
@@ -278,6 +295,9 @@ impl Circuit {
                     input.extend(i.iter().chain(o).map(wire));
                     input.push(swap.as_ref().map_or(Val::NEG_ONE, wire));
                     input.push(*tag);
+                    if let Some(CapRead { index, entries }) = cap {
+                        input.extend([wire(index), Val::from_u32(*entries)]);
+                    }
                 }
                 Op::Bits { input: w, bits } => {
                     input.extend([Val::from_u8(6), wire(w), Val::from_usize(bits.len())]);

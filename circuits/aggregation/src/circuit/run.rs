@@ -4,8 +4,9 @@ use alloc::vec::Vec;
 
 use p3_field::{Field, PrimeCharacteristicRing, PrimeField32};
 
-use super::{AluOp, Circuit, HornerOp, Op, PermOp, Solve, Wire};
+use super::{AluOp, CapRead, Circuit, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val, as_base};
+use crate::gadgets::hash::RATE;
 use crate::tables::poseidon2::{CAPACITY_LANE, WIDTH};
 
 /// Why a witness does not satisfy a circuit. `op` is the index in [`Circuit::ops`].
@@ -48,6 +49,14 @@ pub enum RunError {
     DivisionByZero {
         /// The operation.
         op: usize,
+    },
+    /// A Merkle cap row's index is not below the cap's size.
+    #[error("operation {op} names a cap entry (wire {wire}) beyond the cap")]
+    CapIndex {
+        /// The operation.
+        op: usize,
+        /// The index wire.
+        wire: usize,
     },
     /// A permutation's exchange bit or a bit-sum value is neither 0 nor 1.
     #[error("operation {op} needs a bit (0 or 1) on wire {wire}")]
@@ -170,6 +179,7 @@ impl Runner {
             input,
             output,
             swap,
+            cap,
             tag,
             ..
         }: &PermOp,
@@ -192,8 +202,23 @@ impl Runner {
             }
         }
         crate::field::permute(&mut state);
-        for (w, lane) in output.iter().zip(state) {
-            self.set(*w, Ext::from(lane))?;
+        // A cap row's lanes 0‥11 are checked against the cap entry its index names.
+        let offset = match cap {
+            None => 0,
+            Some(CapRead { index, entries }) => {
+                let entry = self.get_base(*index)?.as_canonical_u32();
+                if entry >= *entries {
+                    return Err(RunError::CapIndex {
+                        op: self.op,
+                        wire: index.index(),
+                    });
+                }
+                entry * RATE as u32
+            }
+        };
+        for (k, (w, lane)) in output.iter().zip(state).enumerate() {
+            let w = if k < RATE { Wire(w.0 + offset) } else { *w };
+            self.set(w, Ext::from(lane))?;
         }
         Ok(())
     }

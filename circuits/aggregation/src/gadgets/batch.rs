@@ -161,7 +161,7 @@ impl BatchInnerShape {
         }
         Self {
             tables,
-            cap_height: crate::config::CAP_HEIGHT,
+            cap_height: key.setting().cap_height,
             transcript_prefix: recorder.0,
             preprocessed_commitment,
             lookup_pow_bits: LOOKUP_POW_BITS,
@@ -562,10 +562,11 @@ pub fn verify_batch_stark(
         },
     ];
     if !shape.preprocessed_commitment.is_empty() {
-        let commitment = shape
-            .preprocessed_commitment
-            .iter()
-            .map(|d| core::array::from_fn(|k| builder.constant_base(d[k])))
+        // The cap is read at computed slots: its constants take consecutive wires.
+        let flat = builder.fresh_constants(shape.preprocessed_commitment.as_flattened());
+        let commitment = flat
+            .chunks_exact(12)
+            .map(|d| core::array::from_fn(|k| d[k]))
             .collect();
         claims.push(ClaimWires {
             commitment,

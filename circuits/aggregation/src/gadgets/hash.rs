@@ -54,16 +54,48 @@ pub fn compress_swapped(
     right: &DigestWires,
     bit: Wire,
 ) -> DigestWires {
-    if !builder.follows_last_permutation(left) {
-        builder.assert_bool(bit);
-        let first = core::array::from_fn(|i| builder.select(bit, right[i], left[i]));
-        let second = core::array::from_fn(|i| builder.select(bit, left[i], right[i]));
-        return compress(builder, &first, &second);
-    }
-    let state: [Wire; WIDTH] =
-        core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] });
-    let out = builder.permute_swapped(state, bit);
+    let (state, swap) = ordered(builder, left, right, Some(bit));
+    let out = match swap {
+        Some(bit) => builder.permute_swapped(state, bit),
+        None => builder.permute(state),
+    };
     core::array::from_fn(|i| out[i])
+}
+
+/// [`compress_swapped`] (or [`compress`] without a bit) whose result must be digest `index` of
+/// `cap` ([`CircuitBuilder::permute_into_cap`]): a Merkle path's last step.
+pub fn compress_into_cap(
+    builder: &mut CircuitBuilder,
+    left: &DigestWires,
+    right: &DigestWires,
+    bit: Option<Wire>,
+    cap: &[DigestWires],
+    index: Wire,
+) {
+    let (state, swap) = ordered(builder, left, right, bit);
+    builder.permute_into_cap(state, swap, cap, index);
+}
+
+/// The permutation input `left ‖ right` and the exchange bit its row takes, or the halves
+/// ordered by selections when `left` does not follow the last permutation.
+fn ordered(
+    builder: &mut CircuitBuilder,
+    left: &DigestWires,
+    right: &DigestWires,
+    bit: Option<Wire>,
+) -> ([Wire; WIDTH], Option<Wire>) {
+    let concat = |l: &DigestWires, r: &DigestWires| -> [Wire; WIDTH] {
+        core::array::from_fn(|i| if i < RATE { l[i] } else { r[i - RATE] })
+    };
+    match bit {
+        Some(bit) if !builder.follows_last_permutation(left) => {
+            builder.assert_bool(bit);
+            let first = core::array::from_fn(|i| builder.select(bit, right[i], left[i]));
+            let second = core::array::from_fn(|i| builder.select(bit, left[i], right[i]));
+            (concat(&first, &second), None)
+        }
+        bit => (concat(left, right), bit),
+    }
 }
 
 /// `hegemon_crypto::poseidon2::hash_elements`: the domain tag and the input length in the

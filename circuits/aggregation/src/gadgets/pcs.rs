@@ -24,8 +24,8 @@ use p3_field::Field;
 
 use super::challenger::{ChallengerWires, extension_generator};
 use super::fri::{QueryPoints, fold_row, horner};
-use super::hash::{DigestWires, compress, compress_swapped, sponge};
-use super::merkle::{cap_root, verify_path};
+use super::hash::{DigestWires, sponge};
+use super::merkle::verify_path;
 use super::stark::ExtInput;
 use crate::circuit::{CircuitBuilder, HORNER_STEPS, Wire};
 use crate::field::{EXT_DEGREE, Val};
@@ -140,7 +140,8 @@ impl PcsProofWires {
                                     .collect()
                             })
                             .collect();
-                        (rows, digests(builder, batch_log_height(shape, matrices)))
+                        let below_cap = batch_log_height(shape, matrices) - shape.cap_height;
+                        (rows, digests(builder, below_cap))
                     })
                     .collect();
                 let mut log_height = log_max;
@@ -153,7 +154,7 @@ impl PcsProofWires {
                         let salt = (0..shape.salt_elems)
                             .map(|_| builder.private_input())
                             .collect();
-                        (row, salt, digests(builder, log_height))
+                        (row, salt, digests(builder, log_height - shape.cap_height))
                     })
                     .collect();
                 QueryWires { inputs, rounds }
@@ -352,15 +353,6 @@ pub fn verify_pcs(
         }
         terms.push(batch_terms);
     }
-    let claim_roots: Vec<DigestWires> = claims
-        .iter()
-        .map(|c| cap_root(builder, &c.commitment))
-        .collect();
-    let round_roots: Vec<DigestWires> = proof
-        .commit_phase_commits
-        .iter()
-        .map(|c| cap_root(builder, c))
-        .collect();
 
     let log_final = shape.log_blowup + log2_of(shape.final_poly_len);
     let reduction = Reduction {
@@ -368,7 +360,7 @@ pub fn verify_pcs(
         alpha_powers: &alpha_powers,
         groups: &groups,
         terms: &terms,
-        roots: &claim_roots,
+        caps: claims.iter().map(|c| &c.commitment[..]).collect(),
     };
     // β^arity of each round, for its fold and for the reduced inputs its folded height takes in.
     let beta_powers: Vec<Wire> = shape
@@ -385,7 +377,17 @@ pub fn verify_pcs(
         .collect();
     for (query, bits) in proof.queries.iter().zip(&index_bits) {
         let mut points = QueryPoints::new(builder, bits);
-        let reduced = reduce_inputs(builder, shape, &reduction, query, bits, &mut points);
+        // Every tree's leaf index is the query's index shifted right, so every path ends at
+        // the cap entry the index's top bits name.
+        let cap_index = builder.bit_sum(&bits[log_max - shape.cap_height..]);
+        let reduced = reduce_inputs(
+            builder,
+            shape,
+            &reduction,
+            query,
+            (bits, cap_index),
+            &mut points,
+        );
         let mut reduced = reduced.into_iter().rev().peekable();
         let Some((top, mut folded)) = reduced.next() else {
             unreachable!("every shape has a committed matrix")
@@ -393,11 +395,11 @@ pub fn verify_pcs(
         debug_assert_eq!(top, log_max);
         let mut bits: &[Wire] = bits;
         let mut log_height = log_max;
-        for (((&log_arity, (row, salt, path)), (&beta, root)), &beta_power) in shape
+        for (((&log_arity, (row, salt, path)), (&beta, cap)), &beta_power) in shape
             .log_arities
             .iter()
             .zip(&query.rounds)
-            .zip(betas.iter().zip(&round_roots))
+            .zip(betas.iter().zip(&proof.commit_phase_commits))
             .zip(&beta_powers)
         {
             let values: Vec<Wire> = row.iter().map(|v| v.value).collect();
@@ -418,7 +420,8 @@ pub fn verify_pcs(
             let mut leaf_input: Vec<Wire> = row.iter().flat_map(|v| v.coefficients).collect();
             leaf_input.extend_from_slice(salt);
             let leaf = sponge(builder, &leaf_input);
-            verify_path(builder, leaf, bits, path, root);
+            let below_cap = &bits[..bits.len() - shape.cap_height];
+            verify_path(builder, leaf, below_cap, path, &[], cap, cap_index);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
                 folded = builder.mul_add(beta_power, ro, folded);
             }
@@ -451,31 +454,12 @@ struct Reduction<'a> {
     alpha_powers: &'a BTreeMap<usize, Wire>,
     groups: &'a [OpeningGroup],
     terms: &'a [Vec<MatrixTerms>],
-    roots: &'a [DigestWires],
+    /// Each batch's commitment.
+    caps: Vec<&'a [DigestWires]>,
 }
 
 fn log2_of(n: usize) -> usize {
     n.trailing_zeros() as usize
-}
-
-/// Walks a batch opening's path up from `leaf` (as [`merkle::walk`](super::merkle::walk)),
-/// compressing in after level `l` the digest `injected[l]` of the rows of the matrices of that
-/// height, as `MerkleTreeMmcs` builds mixed-height trees: `node ← compress(node, rows)`.
-fn walk_injecting(
-    builder: &mut CircuitBuilder,
-    leaf: DigestWires,
-    bits: &[Wire],
-    siblings: &[DigestWires],
-    injected: &[Option<DigestWires>],
-) -> DigestWires {
-    let mut node = leaf;
-    for (level, (&bit, sibling)) in bits.iter().zip(siblings).enumerate() {
-        node = compress_swapped(builder, &node, sibling, bit);
-        if let Some(Some(rows)) = injected.get(level) {
-            node = compress(builder, &node, rows);
-        }
-    }
-    node
 }
 
 /// Checks one query's input openings and returns its reduced openings by height, ascending.
@@ -488,13 +472,13 @@ fn reduce_inputs(
     shape: &PcsLayout,
     reduction: &Reduction<'_>,
     query: &QueryWires,
-    bits: &[Wire],
+    (bits, cap_index): (&[Wire], Wire),
     points: &mut QueryPoints,
 ) -> BTreeMap<usize, Wire> {
     let log_max = shape.log_max_height();
     let mut sums_at_x: Vec<Option<Wire>> = alloc::vec![None; reduction.groups.len()];
-    for ((matrices, (rows, path)), root) in
-        shape.batches.iter().zip(&query.inputs).zip(reduction.roots)
+    for ((matrices, (rows, path)), cap) in
+        shape.batches.iter().zip(&query.inputs).zip(&reduction.caps)
     {
         let batch_height = batch_log_height(shape, matrices);
         let heights: Vec<usize> = matrices
@@ -519,16 +503,15 @@ fn reduce_inputs(
         let Some(leaf) = group(builder, batch_height) else {
             unreachable!("the tallest height has a matrix")
         };
-        let top = walk_injecting(
+        verify_path(
             builder,
             leaf,
-            &bits[log_max - batch_height..],
+            &bits[log_max - batch_height..log_max - shape.cap_height],
             path,
             &injected,
+            cap,
+            cap_index,
         );
-        for (a, b) in top.iter().zip(root) {
-            builder.connect(*a, *b);
-        }
     }
     for (batch_terms, (rows, _)) in reduction.terms.iter().zip(&query.inputs) {
         for (m, row) in batch_terms.iter().zip(rows) {

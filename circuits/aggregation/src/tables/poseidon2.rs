@@ -21,10 +21,14 @@
 //! A row's `tag` is added to input lane 12 before permuting ([`crate::circuit::PermOp::tag`]):
 //! input column 12 holds lane 12 plus the tag.
 //!
+//! A cap row ([`crate::circuit::CapRead`], the end of a Merkle path) reads its output lanes at
+//! `out_index_k + 12·e`, where the main column `e` is the cap entry's index, read from its wire:
+//! the path's node must be entry `e` of the commitment's cap. Every other row has `e = 0`.
+//!
 //! Preprocessed: 24 input indices, 12 output indices, 24 input and 12 output read flags,
 //! `has_swap`, the bit's index, per half whether the next row is chained there, the row's tag
-//! and the next row's. Main: the permutation columns, then `s`. Padding rows permute zeros and
-//! read nothing.
+//! and the next row's, `has_cap` and the entry index's slot. Main: the permutation columns,
+//! then `s`, then `e`. Padding rows permute zeros and read nothing.
 
 use alloc::vec::Vec;
 
@@ -54,11 +58,14 @@ const SWAP_INDEX: usize = HAS_SWAP + 1;
 const FEEDS_NEXT: usize = SWAP_INDEX + 1;
 const TAG: usize = FEEDS_NEXT + 2;
 const NEXT_TAG: usize = TAG + 1;
-const PREP_WIDTH: usize = NEXT_TAG + 1;
+const HAS_CAP: usize = NEXT_TAG + 1;
+const CAP_INDEX: usize = HAS_CAP + 1;
+const PREP_WIDTH: usize = CAP_INDEX + 1;
 /// The lane a row's tag is added to: the first capacity lane.
 pub const CAPACITY_LANE: usize = HALF;
 const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
-const COLS: usize = NUM_POSEIDON2_COLS + 1;
+const CAP_ENTRY: usize = SWAP_BIT + 1;
+const COLS: usize = CAP_ENTRY + 1;
 
 /// The Poseidon2 table of one circuit.
 #[derive(Clone, Debug)]
@@ -98,6 +105,8 @@ impl Poseidon2Table {
                 }
                 row.push(op.tag);
                 row.push(ops.get(r + 1).map_or(Val::ZERO, |next| next.tag));
+                row.push(Val::from_bool(op.cap.is_some()));
+                row.push(op.cap.map_or(Val::ZERO, |c| index(&c.index)));
                 row
             })
             .collect();
@@ -127,12 +136,15 @@ impl Poseidon2Table {
             }
             poseidon2_cols::fill(input).write_to(&mut values);
             values.push(bit);
+            values.push(op.cap.map_or(Val::ZERO, |c| {
+                as_base(witness.slot_value(c.index)).unwrap_or_default()
+            }));
             used += 1;
         }
         let padding = poseidon2_cols::fill([Val::ZERO; WIDTH]);
         for _ in used..self.prep.height() {
             padding.write_to(&mut values);
-            values.push(Val::ZERO);
+            values.extend([Val::ZERO; 2]);
         }
         RowMajorMatrix::new(values, COLS)
     }
@@ -179,9 +191,16 @@ impl Poseidon2Table {
             let out: AB::Expr = cols.output()[k].into();
             builder.assert_zero(feeds_next * (lane - out));
         }
+        // Output lane i at its slot, or on a cap row at that slot plus 12 per cap entry.
+        let entry: AB::Expr = main[CAP_ENTRY].into();
+        let has_cap = prep[HAS_CAP].clone();
+        builder.assert_zero((AB::Expr::ONE - has_cap.clone()) * entry.clone());
+        read_base_wire(builder, prep[CAP_INDEX].clone(), entry.clone(), has_cap);
+        let stride = AB::Expr::from_usize(READ_OUTPUTS);
         for (i, lane) in cols.output()[..READ_OUTPUTS].iter().enumerate() {
             let read = prep[OUT_READ + i].clone();
-            read_base_wire(builder, prep[OUT_INDEX + i].clone(), (*lane).into(), read);
+            let slot = prep[OUT_INDEX + i].clone() + entry.clone() * stride.clone();
+            read_base_wire(builder, slot, (*lane).into(), read);
         }
     }
 }

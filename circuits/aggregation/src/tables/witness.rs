@@ -13,14 +13,14 @@
 use alloc::vec::Vec;
 
 use p3_air::BaseAir;
-use p3_field::PrimeCharacteristicRing;
+use p3_field::{PrimeCharacteristicRing, PrimeField32};
 use p3_lookup::{InteractionBuilder, LookupBus};
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::{Preprocessed, WIRE_BUS, height_for, main_row, preprocessed_row};
-use crate::circuit::{Circuit, Op, Witness};
-use crate::field::{EXT_DEGREE, Val, coefficients};
-use crate::tables::poseidon2::WIDTH as LANES;
+use crate::circuit::{Circuit, Op, Wire, Witness};
+use crate::field::{EXT_DEGREE, Val, as_base, coefficients};
+use crate::tables::poseidon2::{READ_OUTPUTS, WIDTH as LANES};
 
 /// Fewest and most wires per row.
 const WIRES_PER_ROW: core::ops::RangeInclusive<usize> = 2..=8;
@@ -80,13 +80,27 @@ impl WitnessTable {
                 Op::Public(w, _) => uses[w.index()] += 1,
                 Op::Alu(alu) => alu.wires.iter().for_each(|w| uses[w.index()] += 1),
                 Op::Horner(horner) => horner.wires().for_each(|w| uses[w.index()] += 1),
-                Op::Perm(perm) => (0..LANES)
-                    .filter(|&k| !perm.is_linked(k))
-                    .map(|k| &perm.input[k])
-                    .chain(&perm.output)
-                    .chain(&perm.swap)
-                    .filter(|w| circuit.is_live(**w))
-                    .for_each(|w| uses[w.index()] += 1),
+                Op::Perm(perm) => {
+                    // A cap row reads its output lanes at the entry its index names.
+                    let entry = perm.cap.map_or(0, |c| {
+                        as_base(witness.slot_value(c.index)).map_or(0, |e| e.as_canonical_u32())
+                    });
+                    let outputs = perm.output.iter().enumerate().map(|(k, w)| {
+                        if perm.cap.is_some() && k < READ_OUTPUTS {
+                            Wire(w.0 + entry * READ_OUTPUTS as u32)
+                        } else {
+                            *w
+                        }
+                    });
+                    (0..LANES)
+                        .filter(|&k| !perm.is_linked(k))
+                        .map(|k| perm.input[k])
+                        .chain(outputs)
+                        .chain(perm.swap)
+                        .chain(perm.cap.map(|c| c.index))
+                        .filter(|w| circuit.is_live(*w))
+                        .for_each(|w| uses[w.index()] += 1)
+                }
                 Op::Const(..) | Op::Private(..) | Op::Bits { .. } => {}
             }
         }
