@@ -10,6 +10,7 @@ use alloc::vec::Vec;
 
 use hegemon_crypto::poseidon2::{Digest, compress, hash_elements};
 use hegemon_crypto::spec::domain::AGGREGATED_PUBLIC_VALUES;
+use p3_air::BaseAir;
 
 use crate::circuit::{Circuit, CircuitBuilder};
 use crate::field::{Ext, Val};
@@ -19,7 +20,6 @@ use crate::gadgets::pcs::PcsLayout;
 use crate::gadgets::stark::{InnerShape, verify_uni_stark};
 use crate::inner::{InnerError, batch_pcs_layout, batch_proof_values};
 use crate::proof::{CircuitKey, CircuitProof};
-use crate::tables::Table;
 
 /// The digest a leaf exposes for one proof's public values.
 pub fn leaf_digest(public: &[Val]) -> Digest {
@@ -74,8 +74,8 @@ impl ChildShape {
         let public_table = child
             .tables()
             .iter()
-            .position(|t| matches!(t, Table::Public(_)))
-            .unwrap_or_else(|| unreachable!("a child exposing a digest has a public table"));
+            .position(|t| BaseAir::<Val>::num_public_values(t) > 0)
+            .unwrap_or_else(|| unreachable!("a child exposing a digest has a table binding it"));
         Self {
             shape,
             layout,

@@ -536,6 +536,36 @@ mod tests {
         }
     }
 
+    /// Twelve public inputs computed by a permutation are bound on its row: the honest traces
+    /// claimed for other public values are rejected (not only by the transcript: the prover
+    /// runs on those values).
+    #[test]
+    fn a_permutation_binds_the_public_inputs_it_computes() {
+        let mut b = CircuitBuilder::new();
+        let x = b.private_input();
+        let out = b.permute([x; 24]);
+        for &lane in &out[..12] {
+            let public = b.public_input();
+            b.connect(lane, public);
+        }
+        let key = CircuitKey::new(b.build());
+        let mut state = [Val::from_u32(5); 24];
+        crate::field::permute(&mut state);
+        let public = state[..12].to_vec();
+        let witness = key
+            .circuit
+            .run(&public, &[Ext::from(Val::from_u32(5))])
+            .expect("runs");
+        let traces: Vec<RowMajorMatrix<Val>> = key
+            .tables
+            .iter()
+            .map(|t| t.trace(&key.circuit, &witness))
+            .collect();
+        let mut other = public.clone();
+        other[3] += Val::ONE;
+        assert_rejected(&key, &traces, &other);
+    }
+
     /// Every table, attacked in its value columns and its bookkeeping.
     #[test]
     fn tampered_traces_do_not_verify() {

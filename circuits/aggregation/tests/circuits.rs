@@ -637,3 +637,35 @@ fn a_cap_index_beyond_the_cap_does_not_run() {
         }
     }
 }
+
+/// A circuit whose twelve public inputs are a permutation's output lanes 0‥11 binds them on
+/// that Poseidon2 row: it has no public table, and its proof verifies only against them.
+#[test]
+fn public_inputs_computed_by_a_permutation_are_bound_on_its_row() {
+    use aggregation_circuit::tables::Table;
+
+    let mut b = CircuitBuilder::new();
+    let x = b.private_input();
+    let out = b.permute([x; 24]);
+    for &lane in &out[..12] {
+        let public = b.public_input();
+        b.connect(lane, public);
+    }
+    let circuit = b.build();
+    assert_eq!(circuit.public_permutation(), Some(0));
+    let key = CircuitKey::new(circuit);
+    assert!(!key.tables().iter().any(|t| matches!(t, Table::Public(_))));
+
+    let mut state = [Val::from_u32(5); 24];
+    permute(&mut state);
+    let public = state[..12].to_vec();
+    let proof = key
+        .prove(&public, &[base(Val::from_u32(5))])
+        .expect("proves");
+    key.verify(&proof, &public).expect("verifies");
+    for lane in [0, 7, 11] {
+        let mut other = public.clone();
+        other[lane] += Val::ONE;
+        assert!(key.verify(&proof, &other).is_err(), "lane {lane}");
+    }
+}

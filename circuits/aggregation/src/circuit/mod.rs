@@ -151,7 +151,8 @@ impl HornerOp {
 pub enum Op {
     /// A constant, fixed by the circuit (preprocessed in the witness table).
     Const(Wire, Ext),
-    /// The `j`-th public input (a base-field element, bound by the public table).
+    /// The `j`-th public input (a base-field element, bound by the public table or by the
+    /// permutation that computes it, [`Circuit::public_permutation`]).
     Public(Wire, usize),
     /// The `j`-th private input (any extension element; constrained only by its uses).
     Private(Wire, usize),
@@ -239,6 +240,21 @@ impl Circuit {
             Op::Horner(horner) => Some(horner),
             _ => None,
         })
+    }
+
+    /// The Poseidon2 table's row whose output lanes 0‥11 are the circuit's public inputs, in
+    /// order, if the circuit has exactly twelve (a digest every aggregation circuit but the
+    /// wrap computes last). That row binds them, and the circuit needs no public table: a
+    /// table of a height of its own costs every query a leaf hash and an injection in each
+    /// of the four trees.
+    pub fn public_permutation(&self) -> Option<usize> {
+        use crate::gadgets::hash::RATE;
+        let public = self.public_wires();
+        if public.len() != RATE {
+            return None;
+        }
+        self.perm_ops()
+            .position(|op| op.cap.is_none() && op.output[..RATE] == public[..])
     }
 
     /// The wire of each public input, in order.

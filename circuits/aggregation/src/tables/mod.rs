@@ -89,7 +89,7 @@ pub enum Table {
 /// rows.
 pub fn tables(circuit: &Circuit, min_log_height: usize) -> Vec<Table> {
     let mut tables = Vec::new();
-    if circuit.num_public() > 0 {
+    if circuit.num_public() > 0 && circuit.public_permutation().is_none() {
         tables.push(Table::Public(public::PublicTable::new(
             circuit,
             min_log_height,
@@ -145,12 +145,14 @@ impl Table {
         }
     }
 
-    /// The public values this table's instance carries: the circuit's for the public table,
-    /// none for the others.
+    /// The public values this table's instance carries: the circuit's for the table that binds
+    /// them (the public table, or the Poseidon2 table when a permutation computes them), none
+    /// for the others.
     pub fn public_values(&self, public: &[Val]) -> Vec<Val> {
-        match self {
-            Self::Public(_) => public.to_vec(),
-            _ => Vec::new(),
+        if BaseAir::<Val>::num_public_values(self) > 0 {
+            public.to_vec()
+        } else {
+            Vec::new()
         }
     }
 

@@ -25,10 +25,15 @@
 //! `out_index_k + 12·e`, where the main column `e` is the cap entry's index, read from its wire:
 //! the path's node must be entry `e` of the commitment's cap. Every other row has `e = 0`.
 //!
+//! When a permutation computes the circuit's twelve public inputs
+//! ([`crate::circuit::Circuit::public_permutation`]), the table carries them as its public
+//! values and that row's output lanes 0‥11 must equal them (`is_public` preprocessed): the
+//! circuit has no public table.
+//!
 //! Preprocessed: 24 input indices, 12 output indices, 24 input and 12 output read flags,
 //! `has_swap`, the bit's index, per half whether the next row is chained there, the row's tag
-//! and the next row's, `has_cap` and the entry index's slot. Main: the permutation columns,
-//! then `s`, then `e`. Padding rows permute zeros and read nothing.
+//! and the next row's, `has_cap` and the entry index's slot, `is_public`. Main: the
+//! permutation columns, then `s`, then `e`. Padding rows permute zeros and read nothing.
 
 use alloc::vec::Vec;
 
@@ -60,7 +65,8 @@ const TAG: usize = FEEDS_NEXT + 2;
 const NEXT_TAG: usize = TAG + 1;
 const HAS_CAP: usize = NEXT_TAG + 1;
 const CAP_INDEX: usize = HAS_CAP + 1;
-const PREP_WIDTH: usize = CAP_INDEX + 1;
+const IS_PUBLIC: usize = CAP_INDEX + 1;
+const PREP_WIDTH: usize = IS_PUBLIC + 1;
 /// The lane a row's tag is added to: the first capacity lane.
 pub const CAPACITY_LANE: usize = HALF;
 const SWAP_BIT: usize = NUM_POSEIDON2_COLS;
@@ -71,12 +77,15 @@ const COLS: usize = CAP_ENTRY + 1;
 #[derive(Clone, Debug)]
 pub struct Poseidon2Table {
     prep: Preprocessed,
+    /// Whether a row binds the circuit's public inputs.
+    binds_public: bool,
 }
 
 impl Poseidon2Table {
     pub(crate) fn new(circuit: &Circuit, min_log_height: usize) -> Self {
         let index = |w: &crate::circuit::Wire| Val::from_usize(w.index());
         let ops: Vec<_> = circuit.perm_ops().collect();
+        let public_row = circuit.public_permutation();
         let rows: Vec<Vec<Val>> = ops
             .iter()
             .enumerate()
@@ -107,11 +116,13 @@ impl Poseidon2Table {
                 row.push(ops.get(r + 1).map_or(Val::ZERO, |next| next.tag));
                 row.push(Val::from_bool(op.cap.is_some()));
                 row.push(op.cap.map_or(Val::ZERO, |c| index(&c.index)));
+                row.push(Val::from_bool(public_row == Some(r)));
                 row
             })
             .collect();
         Self {
             prep: Preprocessed::for_rows(PREP_WIDTH, rows, min_log_height),
+            binds_public: public_row.is_some(),
         }
     }
 
@@ -196,6 +207,14 @@ impl Poseidon2Table {
         let has_cap = prep[HAS_CAP].clone();
         builder.assert_zero((AB::Expr::ONE - has_cap.clone()) * entry.clone());
         read_base_wire(builder, prep[CAP_INDEX].clone(), entry.clone(), has_cap);
+        if self.binds_public {
+            let public: Vec<AB::Expr> = builder.public_values().iter().map(|&p| p.into()).collect();
+            let is_public = prep[IS_PUBLIC].clone();
+            for (lane, value) in cols.output()[..READ_OUTPUTS].iter().zip(public) {
+                let lane: AB::Expr = (*lane).into();
+                builder.assert_zero(is_public.clone() * (lane - value));
+            }
+        }
         let stride = AB::Expr::from_usize(READ_OUTPUTS);
         for (i, lane) in cols.output()[..READ_OUTPUTS].iter().enumerate() {
             let read = prep[OUT_READ + i].clone();
@@ -208,6 +227,10 @@ impl Poseidon2Table {
 impl BaseAir<Val> for Poseidon2Table {
     fn width(&self) -> usize {
         COLS
+    }
+
+    fn num_public_values(&self) -> usize {
+        if self.binds_public { READ_OUTPUTS } else { 0 }
     }
 
     fn main_next_row_columns(&self) -> Vec<usize> {

@@ -75,9 +75,11 @@ impl WitnessTable {
 
     pub(crate) fn trace(&self, circuit: &Circuit, witness: &Witness) -> RowMajorMatrix<Val> {
         let mut uses = alloc::vec![0u32; circuit.num_wires()];
+        // The public table reads the public inputs, unless a permutation binds them.
+        let binds_public = circuit.public_permutation().is_none();
         for op in circuit.ops() {
             match op {
-                Op::Public(w, _) => uses[w.index()] += 1,
+                Op::Public(w, _) if binds_public => uses[w.index()] += 1,
                 Op::Alu(alu) => alu.wires.iter().for_each(|w| uses[w.index()] += 1),
                 Op::Horner(horner) => horner.wires().for_each(|w| uses[w.index()] += 1),
                 Op::Perm(perm) => {
@@ -101,7 +103,7 @@ impl WitnessTable {
                         .filter(|w| circuit.is_live(*w))
                         .for_each(|w| uses[w.index()] += 1)
                 }
-                Op::Const(..) | Op::Private(..) | Op::Bits { .. } => {}
+                Op::Const(..) | Op::Public(..) | Op::Private(..) | Op::Bits { .. } => {}
             }
         }
         // Wire `i`'s columns are the `i`-th run of `MAIN_PER_WIRE`, rows being consecutive.
