@@ -86,3 +86,23 @@ pub fn every_table_circuit() -> (crate::Circuit, Vec<Val>, Vec<crate::field::Ext
     crate::field::permute(&mut state);
     (b.build(), alloc::vec![state[0]], alloc::vec![x.into()])
 }
+
+/// A circuit exposing one permutation's output lanes 0‥11 as its twelve public inputs, the way
+/// leaves and nodes expose their digest (bound on that Poseidon2 row, no public table). Returns
+/// it with its public and private inputs for the input lanes all 5.
+pub fn permutation_digest_circuit() -> (crate::Circuit, Vec<Val>, Vec<crate::field::Ext>) {
+    let mut b = crate::CircuitBuilder::new();
+    let x = b.private_input();
+    let out = b.permute([x; 24]);
+    for &lane in &out[..12] {
+        let public = b.public_input();
+        b.connect(lane, public);
+    }
+    let mut state = [Val::from_u32(5); 24];
+    crate::field::permute(&mut state);
+    (
+        b.build(),
+        state[..12].to_vec(),
+        alloc::vec![Val::from_u32(5).into()],
+    )
+}

@@ -433,6 +433,14 @@ mod tests {
 
     /// A tampered trace proves (the batch prover runs without its debug self-checks, see the
     /// workspace profile) and the verifier rejects the proof.
+    /// Every table's trace of `witness` under `key`'s tables.
+    fn traces_of(key: &CircuitKey, witness: &crate::Witness) -> Vec<RowMajorMatrix<Val>> {
+        key.tables
+            .iter()
+            .map(|t| t.trace(&key.circuit, witness))
+            .collect()
+    }
+
     fn assert_rejected(key: &CircuitKey, traces: &[RowMajorMatrix<Val>], public: &[Val]) {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             key.prove_traces(traces, public)
@@ -475,12 +483,7 @@ mod tests {
         let forged = [Ext::ONE, Ext::ONE + Ext::ONE];
         assert!(checking.circuit.run(&public, &forged).is_err());
         let witness = unchecked.run(&public, &forged).expect("runs unchecked");
-        let traces: Vec<RowMajorMatrix<Val>> = checking
-            .tables
-            .iter()
-            .map(|t| t.trace(&checking.circuit, &witness))
-            .collect();
-        assert_rejected(&checking, &traces, &public);
+        assert_rejected(&checking, &traces_of(&checking, &witness), &public);
         // Bits prove.
         let public = [Val::from_u32(3)];
         let proof = checking
@@ -519,12 +522,7 @@ mod tests {
             let public = [crate::field::as_base(plain_value).expect("base")];
             assert!(checking.circuit.run(&public, &[x, y]).is_err());
             let witness = plain.run(&public, &[x, y]).expect("runs plain");
-            let traces: Vec<RowMajorMatrix<Val>> = checking
-                .tables
-                .iter()
-                .map(|t| t.trace(&checking.circuit, &witness))
-                .collect();
-            assert_rejected(&checking, &traces, &public);
+            assert_rejected(&checking, &traces_of(&checking, &witness), &public);
             let scaled_value = if shared {
                 y / (x + Ext::from(five))
             } else {
@@ -541,26 +539,10 @@ mod tests {
     /// runs on those values).
     #[test]
     fn a_permutation_binds_the_public_inputs_it_computes() {
-        let mut b = CircuitBuilder::new();
-        let x = b.private_input();
-        let out = b.permute([x; 24]);
-        for &lane in &out[..12] {
-            let public = b.public_input();
-            b.connect(lane, public);
-        }
-        let key = CircuitKey::new(b.build());
-        let mut state = [Val::from_u32(5); 24];
-        crate::field::permute(&mut state);
-        let public = state[..12].to_vec();
-        let witness = key
-            .circuit
-            .run(&public, &[Ext::from(Val::from_u32(5))])
-            .expect("runs");
-        let traces: Vec<RowMajorMatrix<Val>> = key
-            .tables
-            .iter()
-            .map(|t| t.trace(&key.circuit, &witness))
-            .collect();
+        let (circuit, public, private) = crate::fixtures::permutation_digest_circuit();
+        let key = CircuitKey::new(circuit);
+        let witness = key.circuit.run(&public, &private).expect("runs");
+        let traces = traces_of(&key, &witness);
         let mut other = public.clone();
         other[3] += Val::ONE;
         assert_rejected(&key, &traces, &other);
@@ -571,11 +553,7 @@ mod tests {
     fn tampered_traces_do_not_verify() {
         let (key, public, private) = key();
         let witness = key.circuit.run(&public, &private).expect("runs");
-        let honest: Vec<RowMajorMatrix<Val>> = key
-            .tables
-            .iter()
-            .map(|t| t.trace(&key.circuit, &witness))
-            .collect();
+        let honest = traces_of(&key, &witness);
         // (table, row, column) cells to perturb.
         let mut cells = alloc::vec::Vec::new();
         for (t, table) in key.tables.iter().enumerate() {

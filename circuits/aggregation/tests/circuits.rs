@@ -598,30 +598,28 @@ fn a_capacity_output_lane_cannot_be_read() {
 #[test]
 #[should_panic(expected = "a Merkle cap's digests were connected")]
 fn a_cap_connected_to_other_wires_is_refused() {
+    cap_circuit(|b, x, cap| b.connect(cap[1][3], x));
+}
+
+/// A private `x`, a cap of two digests and an entry index (private inputs in that order), and
+/// the permutation of 24 lanes of `x` checked against the entry; `tamper` runs before the
+/// permutation.
+fn cap_circuit(tamper: impl FnOnce(&mut CircuitBuilder, Wire, &[DigestWires])) -> Circuit {
     let mut b = CircuitBuilder::new();
     let x = b.private_input();
     let cap: Vec<DigestWires> = (0..2)
         .map(|_| core::array::from_fn(|_| b.private_input()))
         .collect();
     let entry = b.private_input();
-    b.connect(cap[1][3], x);
-    let lanes: [Wire; 24] = core::array::from_fn(|_| x);
-    b.permute_into_cap(lanes, None, &cap, entry);
-    b.build();
+    tamper(&mut b, x, &cap);
+    b.permute_into_cap([x; 24], None, &cap, entry);
+    b.build()
 }
 
 /// A cap row whose index names no entry of its cap does not run; the entry it names does.
 #[test]
 fn a_cap_index_beyond_the_cap_does_not_run() {
-    let mut b = CircuitBuilder::new();
-    let x = b.private_input();
-    let cap: Vec<DigestWires> = (0..2)
-        .map(|_| core::array::from_fn(|_| b.private_input()))
-        .collect();
-    let entry = b.private_input();
-    let lanes: [Wire; 24] = core::array::from_fn(|_| x);
-    b.permute_into_cap(lanes, None, &cap, entry);
-    let circuit = b.build();
+    let circuit = cap_circuit(|_, _, _| {});
     let mut state = [Val::ONE; 24];
     permute(&mut state);
     let mut private = vec![base(Val::ONE)];
@@ -642,26 +640,14 @@ fn a_cap_index_beyond_the_cap_does_not_run() {
 /// that Poseidon2 row: it has no public table, and its proof verifies only against them.
 #[test]
 fn public_inputs_computed_by_a_permutation_are_bound_on_its_row() {
+    use aggregation_circuit::fixtures::permutation_digest_circuit;
     use aggregation_circuit::tables::Table;
 
-    let mut b = CircuitBuilder::new();
-    let x = b.private_input();
-    let out = b.permute([x; 24]);
-    for &lane in &out[..12] {
-        let public = b.public_input();
-        b.connect(lane, public);
-    }
-    let circuit = b.build();
+    let (circuit, public, private) = permutation_digest_circuit();
     assert_eq!(circuit.public_permutation(), Some(0));
     let key = CircuitKey::new(circuit);
     assert!(!key.tables().iter().any(|t| matches!(t, Table::Public(_))));
-
-    let mut state = [Val::from_u32(5); 24];
-    permute(&mut state);
-    let public = state[..12].to_vec();
-    let proof = key
-        .prove(&public, &[base(Val::from_u32(5))])
-        .expect("proves");
+    let proof = key.prove(&public, &private).expect("proves");
     key.verify(&proof, &public).expect("verifies");
     for lane in [0, 7, 11] {
         let mut other = public.clone();
