@@ -4,7 +4,7 @@
 //! A path walks from its leaf up to the cap's level, and its last step's output is read against
 //! the cap entry that the index's top `h` bits name, at a slot computed from them
 //! ([`crate::circuit::CapRead`]): no selection of the entry, and no walk through the cap's
-//! own tree. With `h` levels fewer per path, a node's 57 queries of seven paths each cost about
+//! own tree. With `h` levels fewer per path, a node's 55 queries of seven paths each cost about
 //! 2,400 fewer permutations per child proof than the `2^h` digests of a commitment's cap add to
 //! its transcript.
 
