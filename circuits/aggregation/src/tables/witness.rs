@@ -2,7 +2,7 @@
 //! the wire bus as often as the other tables read it. Constants are preprocessed and enforced
 //! here.
 //!
-//! `w` (2 to 8 wires per row) is the fewest that keep the table no taller than the circuit's
+//! `w` (1 to 8 wires per row) is the fewest that keep the table no taller than the circuit's
 //! tallest other table. Every commitment's Merkle tree and every extension follow the tallest
 //! table; a table of a height of its own also costs an FRI round (FRI commits at every input
 //! height); and fewer wires per row mean fewer columns to open at every query.
@@ -23,7 +23,7 @@ use crate::field::{EXT_DEGREE, Val, as_base, coefficients};
 use crate::tables::poseidon2::{READ_OUTPUTS, WIDTH as LANES};
 
 /// Fewest and most wires per row.
-const WIRES_PER_ROW: core::ops::RangeInclusive<usize> = 2..=8;
+const WIRES_PER_ROW: core::ops::RangeInclusive<usize> = 1..=8;
 /// Preprocessed columns per wire: `is_const, const[5]`.
 const PREP_PER_WIRE: usize = 1 + EXT_DEGREE;
 /// Main columns per wire: `value[5], uses`.
