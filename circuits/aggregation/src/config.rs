@@ -64,9 +64,10 @@ pub struct FriSetting {
 /// against 36 s at blowup 8). 55 queries at 1.968 conjectured bits each, plus 20 bits of query
 /// grinding (16 candidates per packed permutation: a small share of a proof), reach 128.2;
 /// with 16 bits it took 57, and two queries are 258 permutations of a node, which bring a node
-/// over nodes under `2^14` Poseidon2 rows (2.5–2.8 CPU-seconds against 3.2). Caps of 64 digests: the verifier circuit reads each path's last node
-/// against its cap entry (`gadgets::merkle`), six levels fewer per path for 63 more digests per
-/// commitment in the transcript.
+/// over nodes under `2^14` Poseidon2 rows (2.5–2.8 CPU-seconds against 3.2). Caps of 64
+/// digests: the verifier circuit reads each path's last node against its cap entry
+/// (`gadgets::merkle`), six levels fewer per path for 63 more digests per commitment in the
+/// transcript.
 pub const AGGREGATION: FriSetting = FriSetting {
     log_blowup: 2,
     num_queries: 55,

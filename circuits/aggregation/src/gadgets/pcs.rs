@@ -385,7 +385,8 @@ pub fn verify_pcs(
             shape,
             &reduction,
             query,
-            (bits, cap_index),
+            bits,
+            cap_index,
             &mut points,
         );
         let mut reduced = reduced.into_iter().rev().peekable();
@@ -472,7 +473,8 @@ fn reduce_inputs(
     shape: &PcsLayout,
     reduction: &Reduction<'_>,
     query: &QueryWires,
-    (bits, cap_index): (&[Wire], Wire),
+    bits: &[Wire],
+    cap_index: Wire,
     points: &mut QueryPoints,
 ) -> BTreeMap<usize, Wire> {
     let log_max = shape.log_max_height();

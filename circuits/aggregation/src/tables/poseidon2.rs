@@ -9,7 +9,8 @@
 //! exchanged (input column `i` holds lane `i ± 12`): a Merkle step, node left or right of its
 //! sibling, at no ALU cost. Such a row reads no input lane (the builder refuses a
 //! circuit where one would: the node comes chained from the previous row, the sibling is free
-//! witness), so every read is of degree 1 and four share a LogUp column. `s` is constrained
+//! witness), so every read is of degree 1 and two share a LogUp column (at
+//! [`crate::config::LOOKUP_DEGREE`] 3). `s` is constrained
 //! boolean and is zero on rows without an exchange. Lanes without a witness row (a free
 //! sibling, an unread output) have read flag zero.
 //!
