@@ -41,6 +41,8 @@ pub mod domain {
     pub const CIRCUIT_ID: u32 = 10;
     /// The public values of one aggregated proof (a leaf of an aggregation tree).
     pub const AGGREGATED_PUBLIC_VALUES: u32 = 11;
+    /// A node of an aggregation tree over its two children's digests.
+    pub const AGGREGATION_NODE: u32 = 12;
 }
 
 /// Splits a `u64` into four 16-bit limbs, least significant first.

@@ -75,7 +75,7 @@ fn main() {
                 .extend(uni_stark_values(&shape, &layout, &seed, proof, public).expect("lays out"));
         }
         let exposed: Vec<Val> = if pair {
-            node_digest(0, &leaf_digest(&inner[0].1), &leaf_digest(&inner[1].1))
+            node_digest(&leaf_digest(&inner[0].1), &leaf_digest(&inner[1].1))
                 .elements()
                 .to_vec()
         } else {
@@ -186,7 +186,7 @@ fn node_over_leaves() {
             (proof, digest)
         })
         .collect();
-    let node = NodeShape::new(&leaf_key, 0);
+    let node = NodeShape::new(&leaf_key);
     let inner = Inner {
         name: "two transaction leaves",
         proofs: 2,
@@ -203,7 +203,7 @@ fn node_over_leaves() {
                     (&leaves[1].0, &leaves[1].1),
                 )
                 .expect("lays out");
-            let root = node_digest(0, &leaves[0].1, &leaves[1].1);
+            let root = node_digest(&leaves[0].1, &leaves[1].1);
             (root.elements().to_vec(), values)
         },
     );

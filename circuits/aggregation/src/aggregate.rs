@@ -2,14 +2,14 @@
 //!
 //! An aggregated proof exposes one digest binding the ordered public values of the proofs it
 //! covers: a leaf's digest is `H₁₁(public values)` (protocol sponge, domain 11), and a node over
-//! two subtrees at height `h` exposes `compress(h, left, right)` (protocol compression with the
-//! level tweak). The root therefore binds the whole ordered list, as a Merkle root over the leaf
-//! digests.
+//! two subtrees exposes `H₁₂(left ‖ right)` (domain 12). The root therefore binds the whole
+//! ordered list, as a Merkle root over the leaf digests; each level has its own circuit, so the
+//! tree's shape is fixed by the key that verifies its root.
 
 use alloc::vec::Vec;
 
-use hegemon_crypto::poseidon2::{Digest, compress, hash_elements};
-use hegemon_crypto::spec::domain::AGGREGATED_PUBLIC_VALUES;
+use hegemon_crypto::poseidon2::{Digest, hash_elements};
+use hegemon_crypto::spec::domain::{AGGREGATED_PUBLIC_VALUES, AGGREGATION_NODE};
 use p3_air::BaseAir;
 
 use crate::circuit::{Circuit, CircuitBuilder};
@@ -26,9 +26,22 @@ pub fn leaf_digest(public: &[Val]) -> Digest {
     hash_elements(AGGREGATED_PUBLIC_VALUES, public)
 }
 
-/// The digest a node at `level` exposes over its two children's digests.
-pub fn node_digest(level: u32, left: &Digest, right: &Digest) -> Digest {
-    compress(level, left, right)
+/// The digest a node exposes over its two children's digests: the protocol sponge over
+/// `left ‖ right` under its own domain, so that no node digest is a leaf's.
+pub fn node_digest(left: &Digest, right: &Digest) -> Digest {
+    let mut input = left.elements().to_vec();
+    input.extend_from_slice(right.elements());
+    hash_elements(AGGREGATION_NODE, &input)
+}
+
+/// [`node_digest`] in-circuit: two permutations whose capacity the Poseidon2 table presets and
+/// then chains, reading only their rates.
+pub(crate) fn node_digest_in(
+    builder: &mut CircuitBuilder,
+    left: &DigestWires,
+    right: &DigestWires,
+) -> DigestWires {
+    hash::hash_elements(builder, AGGREGATION_NODE, &[&left[..], &right[..]].concat())
 }
 
 /// Makes `digest` the circuit's 12 public inputs: what every aggregation circuit exposes.
@@ -40,7 +53,7 @@ pub(crate) fn expose(builder: &mut CircuitBuilder, digest: &DigestWires) {
 }
 
 /// A circuit verifying two proofs of one shape and exposing
-/// `node_digest(0, leaf_digest(first), leaf_digest(second))` as its 12 public inputs.
+/// `node_digest(leaf_digest(first), leaf_digest(second))` as its 12 public inputs.
 pub fn pair_circuit(shape: &InnerShape, layout: &PcsLayout) -> Circuit {
     let mut b = CircuitBuilder::new();
     let digests: Vec<DigestWires> = (0..2)
@@ -49,7 +62,7 @@ pub fn pair_circuit(shape: &InnerShape, layout: &PcsLayout) -> Circuit {
             hash::hash_elements(&mut b, AGGREGATED_PUBLIC_VALUES, &proof.ood.public)
         })
         .collect();
-    let root = hash::compress_level(&mut b, 0, &digests[0], &digests[1]);
+    let root = node_digest_in(&mut b, &digests[0], &digests[1]);
     expose(&mut b, &root);
     b.build()
 }
@@ -102,22 +115,19 @@ impl ChildShape {
 }
 
 /// A 2-to-1 node of the aggregation tree (M3): a circuit verifying two proofs of one child
-/// circuit, each exposing a digest, and exposing `node_digest(level, left, right)`.
+/// circuit, each exposing a digest, and exposing `node_digest(left, right)`.
 #[derive(Clone, Debug)]
 pub struct NodeShape {
     /// How each child proof is verified.
     pub child: ChildShape,
-    /// The node's height in the tree (0: over two leaves).
-    pub level: u32,
 }
 
 impl NodeShape {
-    /// The node at `level` over proofs made with `child` (which must expose a 12-element digest:
-    /// a leaf or a node).
-    pub fn new(child: &CircuitKey, level: u32) -> Self {
+    /// The node over proofs made with `child` (which must expose a 12-element digest: a leaf or
+    /// a node).
+    pub fn new(child: &CircuitKey) -> Self {
         Self {
             child: ChildShape::new(child),
-            level,
         }
     }
 
@@ -126,7 +136,7 @@ impl NodeShape {
         let mut b = CircuitBuilder::new();
         let left = self.child.verify(&mut b);
         let right = self.child.verify(&mut b);
-        let root = hash::compress_level(&mut b, self.level, &left, &right);
+        let root = node_digest_in(&mut b, &left, &right);
         expose(&mut b, &root);
         b.build()
     }

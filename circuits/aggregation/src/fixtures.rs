@@ -71,34 +71,45 @@ pub fn fibonacci_proof(
     (proof, public)
 }
 
-/// A circuit with a row in every table: `y = x · x + x`, a permutation of `(y, x, x, …)` whose
-/// first output is the public input. Returns it with its public and private inputs for `x = 3`.
+/// A circuit with a row in every table: `y = x · x + x`, a permutation of `(y, x, …, x, 0, …)`
+/// (`x` in lanes 1‥11, a zero capacity) whose first output is the public input. Returns it with
+/// its public and private inputs for `x = 3`.
 pub fn every_table_circuit() -> (crate::Circuit, Vec<Val>, Vec<crate::field::Ext>) {
     let mut b = crate::CircuitBuilder::new();
     let x = b.private_input();
     let y = b.mul_add(x, x, x);
-    let lanes: [crate::Wire; 24] = core::array::from_fn(|i| if i == 0 { y } else { x });
+    let zero = b.zero();
+    let lanes: [crate::Wire; 24] = core::array::from_fn(|i| match i {
+        0 => y,
+        1..12 => x,
+        _ => zero,
+    });
     let out = b.permute(lanes);
     let public = b.public_input();
     b.connect(out[0], public);
     let x = Val::from_u32(3);
-    let mut state: [Val; 24] = core::array::from_fn(|i| if i == 0 { x * x + x } else { x });
+    let mut state: [Val; 24] = core::array::from_fn(|i| match i {
+        0 => x * x + x,
+        1..12 => x,
+        _ => Val::ZERO,
+    });
     crate::field::permute(&mut state);
     (b.build(), alloc::vec![state[0]], alloc::vec![x.into()])
 }
 
 /// A circuit exposing one permutation's output lanes 0‥11 as its twelve public inputs, the way
 /// leaves and nodes expose their digest (bound on that Poseidon2 row, no public table). Returns
-/// it with its public and private inputs for the input lanes all 5.
+/// it with its public and private inputs for the rate lanes all 5 (the capacity zero).
 pub fn permutation_digest_circuit() -> (crate::Circuit, Vec<Val>, Vec<crate::field::Ext>) {
     let mut b = crate::CircuitBuilder::new();
     let x = b.private_input();
-    let out = b.permute([x; 24]);
+    let zero = b.zero();
+    let out = b.permute(core::array::from_fn(|k| if k < 12 { x } else { zero }));
     for &lane in &out[..12] {
         let public = b.public_input();
         b.connect(lane, public);
     }
-    let mut state = [Val::from_u32(5); 24];
+    let mut state: [Val; 24] = core::array::from_fn(|k| Val::from_u32(if k < 12 { 5 } else { 0 }));
     crate::field::permute(&mut state);
     (
         b.build(),

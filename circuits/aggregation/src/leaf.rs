@@ -21,7 +21,7 @@ use transaction_circuit::config::{
 use transaction_circuit::proof::EXPECTED_DEGREE_BITS;
 use transaction_circuit::{TransactionAir, TransactionProof, TransactionPublicInputs};
 
-use crate::aggregate::{expose, leaf_digest};
+use crate::aggregate::{expose, leaf_digest, node_digest_in};
 use crate::circuit::{Circuit, CircuitBuilder};
 use crate::field::Ext;
 use crate::gadgets::hash::{self, DigestWires};
@@ -111,10 +111,10 @@ impl TransactionShape {
                 hash::hash_elements(&mut b, AGGREGATED_PUBLIC_VALUES, &proof.ood.public)
             })
             .collect();
-        for level in 0..log_width as u32 {
+        for _ in 0..log_width {
             digests = digests
                 .chunks_exact(2)
-                .map(|pair| hash::compress_level(&mut b, level, &pair[0], &pair[1]))
+                .map(|pair| node_digest_in(&mut b, &pair[0], &pair[1]))
                 .collect();
         }
         expose(&mut b, &digests[0]);

@@ -371,6 +371,13 @@ mod tests {
                 .unwrap_or(if i < 12 { zero } else { carried[i] })
         });
         b.permute_tagged(absorbed, Val::TWO);
+        // A protocol hash of `x` nothing reads: its capacity is preset (domain 7, length 1).
+        crate::gadgets::hash::hash_elements(&mut b, 7, &[x]);
+        // The first permutation's rate compressed with a digest just computed, which the row
+        // takes across halves: the rows a Merkle tree takes in at a lower height.
+        let taken = crate::gadgets::hash::sponge(&mut b, &[x]);
+        let rate: [Wire; 12] = core::array::from_fn(|i| out[i]);
+        crate::gadgets::hash::compress(&mut b, &rate, &taken);
         // The first permutation again, checked against entry 1 of a cap of two digests.
         let cap: alloc::vec::Vec<[Wire; 12]> = (0..2)
             .map(|_| core::array::from_fn(|_| b.private_input()))
@@ -667,6 +674,27 @@ mod tests {
         );
         for shift in [-Val::TWO, Val::ONE] {
             assert_rejected(&key, &forged(r, 12, shift), &public);
+        }
+
+        // The preset row recomputed over another domain, another length, or a non-zero lane
+        // beyond them: the preset breaks (nothing reads its outputs).
+        let r = key
+            .circuit
+            .perm_ops()
+            .position(|op| op.preset && op.input[12] != op.input[14])
+            .expect("a preset row with a domain");
+        for lane in [12, 13, 14, 23] {
+            assert_rejected(&key, &forged(r, lane, Val::ONE), &public);
+        }
+
+        // The crossed row recomputed over another digest: the link across halves breaks.
+        let r = key
+            .circuit
+            .perm_ops()
+            .position(|op| op.crossed)
+            .expect("a crossed row");
+        for lane in [12, 23] {
+            assert_rejected(&key, &forged(r, lane, Val::ONE), &public);
         }
 
         // A consistent change of one wire's value in both the witness and the ALU tables still

@@ -4,10 +4,11 @@
 //! Level by level: the transfers' proofs are verified by leaves, each over `2^w` consecutive
 //! transfers (a wide leaf, [`crate::leaf`]; `w = min(depth, 3)`) and exposing the Merkle root over
 //! their public inputs' digests (levels `0‥w`), and every node at height `h ≥ w` verifies two
-//! proofs of the level below and exposes `compress(h, left, right)`. Each level has its own circuit, fixed by the level below
-//! (its key is the children's verifying key), so [`TreeKeys`] builds them once for a depth. The
-//! root digest is the Merkle root over the leaf digests in order, which any verifier recomputes
-//! from the transfers' public inputs ([`root_digest`]).
+//! proofs of the level below and exposes `node_digest(left, right)`. Each level has its own
+//! circuit, fixed by the level below (its key is the children's verifying key), so
+//! [`TreeKeys`] builds them once for a depth. The root digest is the Merkle root over the leaf
+//! digests in order, which any verifier recomputes from the transfers' public inputs
+//! ([`root_digest`]).
 //!
 //! A block's transfer count is rarely a power of two: `N < 2^depth` transfers are padded by
 //! repeating the last one. A leaf over the same transfers as the one before it (all padding)
@@ -122,9 +123,9 @@ impl TreeKeys {
     /// keys are the prefix of a deeper tree's with the same leaves, so one set of keys serves
     /// every depth from the leaf width up.
     pub fn grow(&mut self, depth: usize) {
-        for height in self.depth()..depth {
+        for _ in self.depth()..depth {
             let child = self.levels.last().map_or(&self.leaf_key, |(_, key)| key);
-            let shape = NodeShape::new(child, height as u32);
+            let shape = NodeShape::new(child);
             let mut key = CircuitKey::new(shape.circuit());
             if self.verifier_only {
                 key = key.into_verifier();
@@ -268,7 +269,7 @@ impl TreeKeys {
                 let private = shape
                     .private_inputs(child, (&left.0, &left.1), (&right.0, &right.1))
                     .map_err(|source| TreeError::Layout { level, source })?;
-                let digest = node_digest(shape.level, &left.1, &right.1);
+                let digest = node_digest(&left.1, &right.1);
                 next.push((Rc::new(key.prove(digest.elements(), &private)?), digest));
                 progress(level + 1, next.len(), total);
             }
@@ -320,15 +321,13 @@ pub fn root_digest(publics: &[TransactionPublicInputs], depth: usize) -> Digest 
     subtree_root(leaves)
 }
 
-/// The Merkle root over leaf `digests` (a power of two of them), with levels from 0 up.
+/// The Merkle root over leaf `digests` (a power of two of them).
 fn subtree_root(mut digests: Vec<Digest>) -> Digest {
-    let mut height = 0;
     while digests.len() > 1 {
         digests = digests
             .chunks_exact(2)
-            .map(|pair| node_digest(height, &pair[0], &pair[1]))
+            .map(|pair| node_digest(&pair[0], &pair[1]))
             .collect();
-        height += 1;
     }
     digests[0]
 }

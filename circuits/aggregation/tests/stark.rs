@@ -139,16 +139,16 @@ fn a_pair_of_proofs_is_aggregated_into_one_digest() {
         uni_stark_values(&shape, &layout, &seed, &first, &first_public).expect("first");
     private
         .extend(uni_stark_values(&shape, &layout, &seed, &second, &second_public).expect("second"));
-    let root = node_digest(0, &leaf_digest(&first_public), &leaf_digest(&second_public));
+    let root = node_digest(&leaf_digest(&first_public), &leaf_digest(&second_public));
 
     let key = CircuitKey::new(pair_circuit(&shape, &layout));
     let proof = key.prove(root.elements(), &private).expect("proves");
     key.verify(&proof, root.elements()).expect("verifies");
 
-    let swapped = node_digest(0, &leaf_digest(&second_public), &leaf_digest(&first_public));
+    let swapped = node_digest(&leaf_digest(&second_public), &leaf_digest(&first_public));
     let mut other_public = first_public.clone();
     other_public[2] += Val::ONE;
-    let other = node_digest(0, &leaf_digest(&other_public), &leaf_digest(&second_public));
+    let other = node_digest(&leaf_digest(&other_public), &leaf_digest(&second_public));
     for wrong in [swapped, other] {
         assert_ne!(wrong, root);
         assert!(key.verify(&proof, wrong.elements()).is_err());

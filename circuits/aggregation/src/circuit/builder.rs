@@ -7,7 +7,7 @@ use p3_field::{PrimeCharacteristicRing, PrimeField32};
 
 use super::{AluOp, CapRead, Circuit, HORNER_STEPS, HornerOp, Op, PermOp, Solve, Wire};
 use crate::field::{Ext, Val};
-use crate::tables::poseidon2::{CHAIN_LANES, READ_OUTPUTS, WIDTH};
+use crate::tables::poseidon2::{CHAIN_LANES, PRESET_LANES, READ_OUTPUTS, WIDTH};
 
 /// The scales of a plain multiply–add row, `a · b + c = d`.
 const PLAIN: [Val; 2] = [Val::ONE, Val::ONE];
@@ -357,6 +357,8 @@ impl CircuitBuilder {
             cap: None,
             tag,
             chained: [false; 2],
+            crossed: false,
+            preset: false,
         }));
         output
     }
@@ -399,6 +401,8 @@ impl CircuitBuilder {
             }),
             tag: Val::ZERO,
             chained: [false; 2],
+            crossed: false,
+            preset: false,
         }));
     }
 
@@ -466,16 +470,39 @@ impl CircuitBuilder {
         let n = self.parent.len();
         let roots: Vec<usize> = (0..n).map(|w| self.find(w as u32) as usize).collect();
         // A permutation with a half of its input lanes equal to the same half of the previous
-        // permutation's outputs is chained to it in the table, for that half.
+        // permutation's outputs is chained to it in the table, for that half; with its lanes
+        // 12‥23 equal to the previous output lanes 0‥11, crossed. Lanes 12‥23 that are
+        // constants, zero beyond lane 13, are preset.
+        let constants: BTreeMap<usize, Ext> = self
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Const(w, c) => Some((roots[w.index()], *c)),
+                _ => None,
+            })
+            .collect();
         let mut previous_output: Option<[Wire; WIDTH]> = None;
         for op in &mut self.ops {
             if let Op::Perm(perm) = op {
+                let same = |out: &[Wire; WIDTH], from: usize, to: usize| {
+                    (0..CHAIN_LANES)
+                        .all(|k| roots[perm.input[to + k].index()] == roots[out[from + k].index()])
+                };
                 perm.chained = core::array::from_fn(|half| {
-                    previous_output.is_some_and(|out| {
-                        (half * CHAIN_LANES..(half + 1) * CHAIN_LANES)
-                            .all(|k| roots[perm.input[k].index()] == roots[out[k].index()])
-                    })
+                    previous_output
+                        .is_some_and(|out| same(&out, half * CHAIN_LANES, half * CHAIN_LANES))
                 });
+                perm.crossed = !perm.chained[1]
+                    && perm.swap.is_none()
+                    && previous_output.is_some_and(|out| same(&out, 0, CHAIN_LANES));
+                perm.preset = !perm.chained[1]
+                    && !perm.crossed
+                    && perm.swap.is_none()
+                    && (CHAIN_LANES..WIDTH).all(|k| {
+                        constants
+                            .get(&roots[perm.input[k].index()])
+                            .is_some_and(|c| PRESET_LANES.contains(&k) || *c == Ext::ZERO)
+                    });
                 previous_output = perm.cap.is_none().then_some(perm.output);
             }
         }
@@ -493,7 +520,7 @@ impl CircuitBuilder {
                 Op::Perm(perm) => {
                     perm.swap.iter().for_each(&mut other);
                     (0..WIDTH)
-                        .filter(|&k| !perm.is_linked(k))
+                        .filter(|&k| !perm.from_table(k))
                         .for_each(|k| refs[roots[perm.input[k].index()]].perm_inputs += 1);
                     let defined = match perm.cap {
                         None => &perm.output[..],
@@ -515,7 +542,7 @@ impl CircuitBuilder {
         }
         let live = |root: usize| refs[root].is_live();
         // What the Poseidon2 table cannot read (`tables::poseidon2`): any input lane of an
-        // exchanged row, and output lanes 12‥23.
+        // exchanged row, input lanes 12‥23, and output lanes 12‥23.
         for perm in self.ops.iter().filter_map(|op| match op {
             Op::Perm(perm) => Some(perm),
             _ => None,
@@ -523,9 +550,15 @@ impl CircuitBuilder {
             let is_read = |w: &Wire| live(roots[w.index()]);
             assert!(
                 perm.swap.is_none()
-                    || (0..WIDTH).all(|k| perm.is_linked(k) || !is_read(&perm.input[k])),
+                    || (0..WIDTH).all(|k| perm.from_table(k) || !is_read(&perm.input[k])),
                 "an exchanged permutation reads input lanes from the witness: its lanes 0‥11 \
                  must follow the previous permutation and its lanes 12‥23 be free"
+            );
+            assert!(
+                (CHAIN_LANES..WIDTH).all(|k| perm.from_table(k) || !is_read(&perm.input[k])),
+                "a permutation reads input lanes 12‥23 from the witness: they must be the \
+                 previous permutation's output lanes 12‥23 or 0‥11, constants (zero beyond \
+                 lane 13), or free"
             );
             assert!(
                 !perm.output[READ_OUTPUTS..].iter().any(is_read),
@@ -584,6 +617,8 @@ impl CircuitBuilder {
                     cap,
                     tag,
                     chained,
+                    crossed,
+                    preset,
                 }) => Op::Perm(PermOp {
                     input: input.map(map),
                     output: output.map(map),
@@ -594,6 +629,8 @@ impl CircuitBuilder {
                     }),
                     tag,
                     chained,
+                    crossed,
+                    preset,
                 }),
                 Op::Bits { input, bits } => Op::Bits {
                     input: map(input),

@@ -94,6 +94,14 @@ pub struct PermOp {
     /// a Merkle path or a chain of compressions, the high half a sponge's or the challenger's
     /// carried state.
     pub chained: [bool; 2],
+    /// Set by compiling: input lanes `12‥23` are the previous permutation's output lanes
+    /// `0‥11`, linked across halves (a digest compressed as the right child just after it is
+    /// computed: the rows a Merkle tree takes in at a lower height).
+    pub crossed: bool,
+    /// Set by compiling: input lanes `12‥23` are constants, zero beyond lane 13 (a sponge's or
+    /// the challenger's first capacity, with the protocol sponge's domain and length), which
+    /// the table fixes without reading them.
+    pub preset: bool,
 }
 
 /// A permutation whose output lanes 0‥11 must equal digest `index` of a Merkle cap: the end of
@@ -110,9 +118,13 @@ pub struct CapRead {
 }
 
 impl PermOp {
-    /// Whether input lane `lane` comes from the previous row rather than the witness.
-    pub fn is_linked(&self, lane: usize) -> bool {
-        self.chained[lane / CHAIN_LANES]
+    /// Whether the table defines input lane `lane` (from the previous row, or as a preset
+    /// constant) rather than reading it from the witness.
+    pub fn from_table(&self, lane: usize) -> bool {
+        match lane / CHAIN_LANES {
+            0 => self.chained[0],
+            _ => self.chained[1] || self.crossed || self.preset,
+        }
     }
 }
 
@@ -305,7 +317,7 @@ impl Circuit {
                     swap,
                     cap,
                     tag,
-                    chained: _,
+                    ..
                 }) => {
                     input.push(Val::from_u8(5));
                     input.extend(i.iter().chain(o).map(wire));

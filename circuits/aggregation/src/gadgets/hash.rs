@@ -2,10 +2,8 @@
 //! - the commitment hashes of the STARK configurations: the padding-free overwrite sponge
 //!   `PaddingFreeSponge<P2-24, 24, 12, 12>` (leaves) and the truncated-permutation compression
 //!   `TruncatedPermutation<P2-24, 2, 12, 24>` (Merkle nodes);
-//! - the protocol's own sponge and level-tweaked compression (`hegemon_crypto::poseidon2`), for
-//!   what aggregation proofs expose.
-
-use alloc::vec::Vec;
+//! - the protocol's own sponge (`hegemon_crypto::poseidon2::hash_elements`), for what
+//!   aggregation proofs expose.
 
 use crate::circuit::{CircuitBuilder, Wire};
 use crate::tables::poseidon2::WIDTH;
@@ -29,36 +27,33 @@ pub fn sponge(builder: &mut CircuitBuilder, input: &[Wire]) -> DigestWires {
 }
 
 /// Compresses two digests like `TruncatedPermutation`: permute `left ‖ right`, keep twelve lanes.
+/// The table reads `left`; `right` must be the previous permutation's output lanes 0‥11 (it is
+/// then taken across halves, [`crate::circuit::PermOp::crossed`]) or free witness, or building
+/// the circuit fails.
 pub fn compress(
     builder: &mut CircuitBuilder,
     left: &DigestWires,
     right: &DigestWires,
 ) -> DigestWires {
-    let mut state: Vec<Wire> = left.to_vec();
-    state.extend_from_slice(right);
-    let state: [Wire; WIDTH] = core::array::from_fn(|i| state[i]);
-    let out = builder.permute(state);
+    let out = builder.permute(concat(left, right));
     core::array::from_fn(|i| out[i])
 }
 
-/// `compress(left, right)` if `bit` is 0, `compress(right, left)` if it is 1.
-///
-/// When `left` is the output of the permutation just before (a Merkle path's node), this is
-/// one permutation row whose halves the table exchanges; `right` must then be free witness,
-/// used by nothing else (a Merkle sibling), or building the circuit fails. Otherwise `left`
-/// has to be read from the witness, which an exchanged row cannot do
-/// ([`CircuitBuilder::permute_swapped`]): the halves are then ordered by 24 selections.
+/// `compress(left, right)` if `bit` is 0, `compress(right, left)` if it is 1: one permutation
+/// row whose halves the table exchanges. `left` must be the output of the permutation just
+/// before (a Merkle path's node) and `right` free witness, used by nothing else (a Merkle
+/// sibling): the table reads no lane of an exchanged row.
 pub fn compress_swapped(
     builder: &mut CircuitBuilder,
     left: &DigestWires,
     right: &DigestWires,
     bit: Wire,
 ) -> DigestWires {
-    let (state, swap) = ordered(builder, left, right, Some(bit));
-    let out = match swap {
-        Some(bit) => builder.permute_swapped(state, bit),
-        None => builder.permute(state),
-    };
+    assert!(
+        builder.follows_last_permutation(left),
+        "an exchanged compression's node must be the previous permutation's output"
+    );
+    let out = builder.permute_swapped(concat(left, right), bit);
     core::array::from_fn(|i| out[i])
 }
 
@@ -72,30 +67,16 @@ pub fn compress_into_cap(
     cap: &[DigestWires],
     index: Wire,
 ) {
-    let (state, swap) = ordered(builder, left, right, bit);
-    builder.permute_into_cap(state, swap, cap, index);
+    assert!(
+        bit.is_none() || builder.follows_last_permutation(left),
+        "an exchanged compression's node must be the previous permutation's output"
+    );
+    builder.permute_into_cap(concat(left, right), bit, cap, index);
 }
 
-/// The permutation input `left ‖ right` and the exchange bit its row takes, or the halves
-/// ordered by selections when `left` does not follow the last permutation.
-fn ordered(
-    builder: &mut CircuitBuilder,
-    left: &DigestWires,
-    right: &DigestWires,
-    bit: Option<Wire>,
-) -> ([Wire; WIDTH], Option<Wire>) {
-    let concat = |l: &DigestWires, r: &DigestWires| -> [Wire; WIDTH] {
-        core::array::from_fn(|i| if i < RATE { l[i] } else { r[i - RATE] })
-    };
-    match bit {
-        Some(bit) if !builder.follows_last_permutation(left) => {
-            builder.assert_bool(bit);
-            let first = core::array::from_fn(|i| builder.select(bit, right[i], left[i]));
-            let second = core::array::from_fn(|i| builder.select(bit, left[i], right[i]));
-            (concat(&first, &second), None)
-        }
-        bit => (concat(left, right), bit),
-    }
+/// The permutation input `left ‖ right`.
+fn concat(left: &DigestWires, right: &DigestWires) -> [Wire; WIDTH] {
+    core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] })
 }
 
 /// `hegemon_crypto::poseidon2::hash_elements`: the domain tag and the input length in the
@@ -117,23 +98,4 @@ pub fn hash_elements(builder: &mut CircuitBuilder, domain: u32, input: &[Wire]) 
         state = builder.permute(state);
     }
     core::array::from_fn(|i| state[i])
-}
-
-/// `hegemon_crypto::poseidon2::compress(level, left, right)`: the level tweak added to the last
-/// lane before the permutation.
-pub fn compress_level(
-    builder: &mut CircuitBuilder,
-    level: u32,
-    left: &DigestWires,
-    right: &DigestWires,
-) -> DigestWires {
-    use hegemon_crypto::poseidon2::{LEVEL_LANE, MERKLE_LEVEL_BASE};
-    use p3_field::PrimeCharacteristicRing;
-
-    let mut state: [Wire; WIDTH] =
-        core::array::from_fn(|i| if i < RATE { left[i] } else { right[i - RATE] });
-    let tweak = builder.constant_base(crate::field::Val::from_u32(MERKLE_LEVEL_BASE + level));
-    state[LEVEL_LANE] = builder.add(state[LEVEL_LANE], tweak);
-    let out = builder.permute(state);
-    core::array::from_fn(|i| out[i])
 }

@@ -10,21 +10,25 @@
 
 use alloc::vec::Vec;
 
-use super::hash::{DigestWires, compress, compress_into_cap, compress_swapped};
+use super::hash::{DigestWires, compress, compress_into_cap, compress_swapped, sponge};
 use crate::circuit::{CircuitBuilder, Wire};
 
 /// Checks a path from `leaf` to digest `index` of `cap`. `siblings` are the tree's own levels
 /// below the cap, lowest first, `bits` the leaf index's bits for those levels (least
 /// significant first: bit `l` set means the node at level `l` is a right child). After the step
-/// at level `l`, the node is compressed with `injected[l]` when given: the rows of the shorter
-/// matrices `MerkleTreeMmcs` takes in at that height. `index` is the leaf index's top bits, the
-/// cap's levels, as one wire.
+/// at level `l`, the node is compressed with the hash of `injected[l]` when given: the rows of
+/// the shorter matrices `MerkleTreeMmcs` takes in at that height. `index` is the leaf index's
+/// top bits, the cap's levels, as one wire.
+///
+/// Each injected row is hashed just before its compression, which then takes the digest across
+/// halves from the permutation before and reads the node from the witness
+/// ([`crate::circuit::PermOp::crossed`]): the table reads no input lane 12‥23.
 pub fn verify_path(
     builder: &mut CircuitBuilder,
     leaf: DigestWires,
     bits: &[Wire],
     siblings: &[DigestWires],
-    injected: &[Option<DigestWires>],
+    injected: &[Option<Vec<Wire>>],
     cap: &[DigestWires],
     index: Wire,
 ) {
@@ -33,24 +37,39 @@ pub fn verify_path(
         injected.iter().skip(bits.len()).all(Option::is_none),
         "no matrix is as short as the cap"
     );
-    // Each step compresses the node with a digest, ordered by a bit or not; the last step is
-    // emitted against the cap.
-    let mut steps: Vec<(DigestWires, Option<Wire>)> = Vec::new();
+    // Each step compresses the node with a sibling, ordered by a bit, or with the hash of the
+    // rows taken in; the last step is emitted against the cap.
+    enum Step<'a> {
+        Sibling(&'a DigestWires, Wire),
+        Rows(&'a [Wire]),
+    }
+    let mut steps: Vec<Step<'_>> = Vec::new();
     for (level, (&bit, sibling)) in bits.iter().zip(siblings).enumerate() {
-        steps.push((*sibling, Some(bit)));
+        steps.push(Step::Sibling(sibling, bit));
         if let Some(Some(rows)) = injected.get(level) {
-            steps.push((*rows, None));
+            steps.push(Step::Rows(rows));
         }
     }
-    let Some((&(last, last_bit), rest)) = steps.split_last() else {
+    let Some((last, rest)) = steps.split_last() else {
         unreachable!("every tree the verifier reads is taller than its cap")
     };
     let mut node = leaf;
-    for &(other, bit) in rest {
-        node = match bit {
-            Some(bit) => compress_swapped(builder, &node, &other, bit),
-            None => compress(builder, &node, &other),
+    for step in rest {
+        node = match *step {
+            Step::Sibling(sibling, bit) => compress_swapped(builder, &node, sibling, bit),
+            Step::Rows(rows) => {
+                let digest = sponge(builder, rows);
+                compress(builder, &node, &digest)
+            }
         };
     }
-    compress_into_cap(builder, &node, &last, last_bit, cap, index);
+    match *last {
+        Step::Sibling(sibling, bit) => {
+            compress_into_cap(builder, &node, sibling, Some(bit), cap, index);
+        }
+        Step::Rows(rows) => {
+            let digest = sponge(builder, rows);
+            compress_into_cap(builder, &node, &digest, None, cap, index);
+        }
+    }
 }

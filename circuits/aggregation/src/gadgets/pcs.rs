@@ -488,21 +488,21 @@ fn reduce_inputs(
             .map(|m| m.log_size + shape.log_blowup)
             .collect();
         // The rows of the matrices of one height, each followed by its salt.
-        let group = |builder: &mut CircuitBuilder, height: usize| -> Option<DigestWires> {
+        let group = |height: usize| -> Option<Vec<Wire>> {
             let input: Vec<Wire> = rows
                 .iter()
                 .zip(&heights)
                 .filter(|(_, h)| **h == height)
                 .flat_map(|(row, _)| row.iter().copied())
                 .collect();
-            (!input.is_empty()).then(|| sponge(builder, &input))
+            (!input.is_empty()).then_some(input)
         };
-        // The leaf is hashed last, just before the path starts from it, so that the first
-        // step is chained to it (an exchanged row cannot read its node from the witness).
-        let injected: Vec<Option<DigestWires>> = (1..=batch_height)
-            .map(|level| group(builder, batch_height - level))
+        let injected: Vec<Option<Vec<Wire>>> = (1..=batch_height)
+            .map(|level| group(batch_height - level))
             .collect();
-        let Some(leaf) = group(builder, batch_height) else {
+        // The leaf is hashed just before the path starts from it, so that the first step is
+        // chained to it (an exchanged row cannot read its node from the witness).
+        let Some(leaf) = group(batch_height).map(|input| sponge(builder, &input)) else {
             unreachable!("the tallest height has a matrix")
         };
         verify_path(

@@ -36,6 +36,7 @@
 //! and the next row's, `has_cap` and the entry index's slot, `is_public`. Main: the
 //! permutation columns, then `s`, then `e`. Padding rows permute zeros and read nothing.
 
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use p3_air::{BaseAir, WindowAccess};
@@ -47,7 +48,7 @@ use transaction_circuit::poseidon2_cols::{self, NUM_POSEIDON2_COLS, Poseidon2Col
 
 use super::{Preprocessed, main_row, preprocessed_row, read_base_wire};
 use crate::circuit::{Circuit, Witness};
-use crate::field::{Val, as_base};
+use crate::field::{Ext, Val, as_base};
 
 const HALF: usize = WIDTH / 2;
 /// Lanes a chained row takes from the previous row's output.
@@ -55,15 +56,24 @@ pub const CHAIN_LANES: usize = HALF;
 /// Output lanes a row can read: the rate (digests, challenger samples). Output lanes 12‥23
 /// only feed the next row's capacity.
 pub const READ_OUTPUTS: usize = HALF;
-const OUT_INDEX: usize = WIDTH;
+/// Input lanes a row can read: the rate. Lanes 12‥23 are chained, crossed, preset or free.
+const READ_INPUTS: usize = HALF;
+/// The capacity lanes a preset row may set to a non-zero constant (the protocol sponge's domain
+/// and length); the others are zero.
+pub const PRESET_LANES: core::ops::RangeInclusive<usize> = HALF..=HALF + 1;
+const OUT_INDEX: usize = READ_INPUTS;
 const IN_READ: usize = OUT_INDEX + READ_OUTPUTS;
-const OUT_READ: usize = IN_READ + WIDTH;
+const OUT_READ: usize = IN_READ + READ_INPUTS;
 const HAS_SWAP: usize = OUT_READ + READ_OUTPUTS;
 const SWAP_INDEX: usize = HAS_SWAP + 1;
 /// Per half of the lanes, whether the next row is chained to this one there.
 const FEEDS_NEXT: usize = SWAP_INDEX + 1;
-const TAG: usize = FEEDS_NEXT + 2;
-const NEXT_TAG: usize = TAG + 1;
+/// Whether the next row's lanes 12‥23 are this row's output lanes 0‥11.
+const FEEDS_CROSSED: usize = FEEDS_NEXT + 2;
+const IS_PRESET: usize = FEEDS_CROSSED + 1;
+/// The preset values of lanes 12 and 13 (lane 12 with the row's tag added).
+const PRESET: usize = IS_PRESET + 1;
+const NEXT_TAG: usize = PRESET + 2;
 const HAS_CAP: usize = NEXT_TAG + 1;
 const CAP_INDEX: usize = HAS_CAP + 1;
 const IS_PUBLIC: usize = CAP_INDEX + 1;
@@ -87,6 +97,8 @@ impl Poseidon2Table {
         let index = |w: &crate::circuit::Wire| Val::from_usize(w.index());
         let ops: Vec<_> = circuit.perm_ops().collect();
         let public_row = circuit.public_permutation();
+        let constants: BTreeMap<usize, Ext> =
+            circuit.constants().map(|(w, c)| (w.index(), c)).collect();
         let rows: Vec<Vec<Val>> = ops
             .iter()
             .enumerate()
@@ -95,26 +107,44 @@ impl Poseidon2Table {
                     op.swap.is_none() || op.tag == Val::ZERO,
                     "exchanged rows have no tag"
                 );
+                let inputs = &op.input[..READ_INPUTS];
                 let outputs = &op.output[..READ_OUTPUTS];
-                let mut row: Vec<Val> = op.input.iter().chain(outputs).map(index).collect();
+                let mut row: Vec<Val> = inputs.iter().chain(outputs).map(index).collect();
                 let live = |w: &crate::circuit::Wire| Val::from_bool(circuit.is_live(*w));
                 // Linked lanes come from the previous row, not the witness.
                 row.extend(
-                    op.input
+                    inputs
                         .iter()
                         .enumerate()
-                        .map(|(k, w)| if op.is_linked(k) { Val::ZERO } else { live(w) }),
+                        .map(|(k, w)| if op.from_table(k) { Val::ZERO } else { live(w) }),
                 );
                 row.extend(outputs.iter().map(live));
                 row.push(Val::from_bool(op.swap.is_some()));
                 row.push(op.swap.as_ref().map_or(Val::ZERO, index));
+                let next = ops.get(r + 1);
                 for half in 0..2 {
-                    row.push(Val::from_bool(
-                        ops.get(r + 1).is_some_and(|next| next.chained[half]),
-                    ));
+                    row.push(Val::from_bool(next.is_some_and(|next| next.chained[half])));
                 }
-                row.push(op.tag);
-                row.push(ops.get(r + 1).map_or(Val::ZERO, |next| next.tag));
+                row.push(Val::from_bool(next.is_some_and(|next| next.crossed)));
+                row.push(Val::from_bool(op.preset));
+                for lane in PRESET_LANES {
+                    let value = match op.preset {
+                        true => constants
+                            .get(&op.input[lane].index())
+                            .and_then(|&c| as_base(c))
+                            .unwrap_or_default(),
+                        false => Val::ZERO,
+                    };
+                    row.push(
+                        value
+                            + if lane == CAPACITY_LANE {
+                                op.tag
+                            } else {
+                                Val::ZERO
+                            },
+                    );
+                }
+                row.push(next.map_or(Val::ZERO, |next| next.tag));
                 row.push(Val::from_bool(op.cap.is_some()));
                 row.push(op.cap.map_or(Val::ZERO, |c| index(&c.index)));
                 row.push(Val::from_bool(public_row == Some(r)));
@@ -175,14 +205,24 @@ impl Poseidon2Table {
         builder.assert_zero((AB::Expr::ONE - has_swap.clone()) * bit.clone());
         read_base_wire(builder, prep[SWAP_INDEX].clone(), bit.clone(), has_swap);
 
-        // Rows that read an input lane have no exchange: column i holds lane i (lane 12 plus
-        // the tag).
-        for (i, lane) in cols.input.iter().enumerate() {
+        // Rows that read an input lane have no exchange: column i holds lane i.
+        for (i, lane) in cols.input[..READ_INPUTS].iter().enumerate() {
+            read_base_wire(
+                builder,
+                prep[i].clone(),
+                (*lane).into(),
+                prep[IN_READ + i].clone(),
+            );
+        }
+        // A preset row's lanes 12‥23 (it has no exchange): lanes 12 and 13 as preprocessed
+        // (lane 12 with its tag), the others zero.
+        let is_preset = prep[IS_PRESET].clone();
+        for (k, lane) in cols.input[HALF..].iter().enumerate() {
             let mut value: AB::Expr = (*lane).into();
-            if i == CAPACITY_LANE {
-                value -= prep[TAG].clone();
+            if PRESET_LANES.contains(&(HALF + k)) {
+                value -= prep[PRESET + k].clone();
             }
-            read_base_wire(builder, prep[i].clone(), value, prep[IN_READ + i].clone());
+            builder.assert_zero(is_preset.clone() * value);
         }
         // A row feeding the next in a half: the next row's lanes of that half before its
         // exchange are this row's outputs there (lane k sits in column k, or k ± 12 when the
@@ -190,8 +230,7 @@ impl Poseidon2Table {
         let next = builder.main().next_slice().to_vec();
         let next_cols = Poseidon2Cols::from_slice(&next);
         let next_bit: AB::Expr = next[SWAP_BIT].into();
-        for k in 0..WIDTH {
-            let feeds_next = prep[FEEDS_NEXT + k / CHAIN_LANES].clone();
+        let next_lane = |k: usize| -> AB::Expr {
             let (plain, swapped): (AB::Expr, AB::Expr) = (
                 next_cols.input[k].into(),
                 next_cols.input[(k + HALF) % WIDTH].into(),
@@ -200,8 +239,19 @@ impl Poseidon2Table {
             if k == CAPACITY_LANE {
                 lane -= prep[NEXT_TAG].clone();
             }
+            lane
+        };
+        for k in 0..WIDTH {
+            let feeds_next = prep[FEEDS_NEXT + k / CHAIN_LANES].clone();
             let out: AB::Expr = cols.output()[k].into();
-            builder.assert_zero(feeds_next * (lane - out));
+            builder.assert_zero(feeds_next * (next_lane(k) - out));
+        }
+        // A row feeding the next across halves: the next row's lanes 12‥23 are this row's
+        // output lanes 0‥11 (a digest taken in as the right child).
+        let feeds_crossed = prep[FEEDS_CROSSED].clone();
+        for k in 0..HALF {
+            let out: AB::Expr = cols.output()[k].into();
+            builder.assert_zero(feeds_crossed.clone() * (next_lane(HALF + k) - out));
         }
         // Output lane i at its slot, or on a cap row at that slot plus 12 per cap entry.
         let entry: AB::Expr = main[CAP_ENTRY].into();

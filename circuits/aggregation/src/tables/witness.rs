@@ -95,7 +95,7 @@ impl WitnessTable {
                         }
                     });
                     (0..LANES)
-                        .filter(|&k| !perm.is_linked(k))
+                        .filter(|&k| !perm.from_table(k))
                         .map(|k| perm.input[k])
                         .chain(outputs)
                         .chain(perm.swap)
