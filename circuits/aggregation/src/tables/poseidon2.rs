@@ -2,22 +2,33 @@
 //! degree-3 permutation columns, plus one exchange bit.
 //!
 //! A row reads each live input lane and each live output lane of the rate (`0‥11`) as a
-//! base-field wire, input column `i` at the slot of lane `i`; output lanes `12‥23` only feed
-//! the next row's capacity, never the witness (the builder refuses a circuit that reads one).
+//! base-field wire, input column `i` at the slot of lane `i`. It reads nothing else: output
+//! lanes `12‥23` only feed the next row's capacity, and input lanes `12‥23` are defined by the
+//! table (the builder refuses a circuit that would read one). They are
+//! - *chained*: the previous row's output lanes `12‥23` (a sponge's or the challenger's
+//!   carried capacity);
+//! - *crossed*: the previous row's output lanes `0‥11` (a digest just computed, compressed as
+//!   the right child: the rows a Merkle tree takes in at a lower height);
+//! - *preset*: constants, lanes 12 and 13 as preprocessed and the rest zero (a sponge's first
+//!   capacity, with the protocol sponge's domain and length);
+//! - or *free*: a Merkle sibling, or any lane nothing else uses.
+//!
+//! So a row makes at most 26 reads (12 inputs, 12 outputs, the exchange bit, a cap entry), all
+//! of degree 1, two to a LogUp column (at [`crate::config::LOOKUP_DEGREE`] 3): 14 columns.
+//! Reading the capacity too took 38 reads and 20 columns, for rows that almost always read
+//! zeros there.
 //!
 //! With the exchange bit `s` set, the permutation's input is the lanes with their halves
 //! exchanged (input column `i` holds lane `i ± 12`): a Merkle step, node left or right of its
-//! sibling, at no ALU cost. Such a row reads no input lane (the builder refuses a
-//! circuit where one would: the node comes chained from the previous row, the sibling is free
-//! witness), so every read is of degree 1 and two share a LogUp column (at
-//! [`crate::config::LOOKUP_DEGREE`] 3). `s` is constrained
-//! boolean and is zero on rows without an exchange. Lanes without a witness row (a free
-//! sibling, an unread output) have read flag zero.
+//! sibling, at no ALU cost. Such a row reads no input lane (the builder refuses a circuit
+//! where one would: the node comes chained from the previous row, the sibling is free
+//! witness). `s` is constrained boolean and is zero on rows without an exchange. Lanes without
+//! a witness row (a free sibling, an unread output) have read flag zero.
 //!
 //! A row can be chained to the previous one in either half of its lanes: input lanes `0‥11`
-//! (a Merkle path, chained compressions) or `12‥23` (a sponge's capacity, the challenger's
-//! carried state) are then the previous row's outputs in that half, linked by a transition
-//! constraint instead of read from the witness, so the carried lanes take no witness slots.
+//! (a Merkle path, chained compressions) or `12‥23` are then the previous row's outputs in
+//! that half, linked by a transition constraint instead of read from the witness, so the
+//! carried lanes take no witness slots.
 //!
 //! A row's `tag` is added to input lane 12 before permuting ([`crate::circuit::PermOp::tag`]):
 //! input column 12 holds lane 12 plus the tag.
@@ -31,10 +42,11 @@
 //! values and that row's output lanes 0‥11 must equal them (`is_public` preprocessed): the
 //! circuit has no public table.
 //!
-//! Preprocessed: 24 input indices, 12 output indices, 24 input and 12 output read flags,
-//! `has_swap`, the bit's index, per half whether the next row is chained there, the row's tag
-//! and the next row's, `has_cap` and the entry index's slot, `is_public`. Main: the
-//! permutation columns, then `s`, then `e`. Padding rows permute zeros and read nothing.
+//! Preprocessed (60 columns): 12 input and 12 output indices, 12 input and 12 output read
+//! flags, `has_swap`, the bit's index, per half whether the next row is chained there, whether
+//! it is crossed, `is_preset` and the preset lanes 12 and 13 (lane 12 with the tag), the next
+//! row's tag, `has_cap` and the entry index's slot, `is_public`. Main: the permutation columns,
+//! then `s`, then `e`. Padding rows permute zeros and read nothing.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
