@@ -555,6 +555,30 @@ mod tests {
         assert_rejected(&key, &traces, &other);
     }
 
+    /// A Horner sum starts from zero and its rows are linked: a row recomputed from another
+    /// incoming accumulator (satisfying its own pins) is rejected, on the sum's first row and
+    /// on the row it feeds.
+    #[test]
+    fn a_horner_sum_starts_from_zero_and_links_its_rows() {
+        let (key, public, private) = key();
+        let witness = key.circuit.run(&public, &private).expect("runs");
+        let honest = traces_of(&key, &witness);
+        let t = key
+            .tables
+            .iter()
+            .position(|t| matches!(t, Table::Horner(_)))
+            .expect("horner");
+        let w = honest[t].width();
+        for row in [0, 1] {
+            let mut traces = honest.clone();
+            let cells = &mut traces[t].values[row * w..(row + 1) * w];
+            let mut acc_in: [Val; 5] = core::array::from_fn(|k| cells[5 + k]);
+            acc_in[0] += Val::ONE;
+            crate::tables::horner::forge_row(cells, acc_in);
+            assert_rejected(&key, &traces, &public);
+        }
+    }
+
     /// Every table, attacked in its value columns and its bookkeeping.
     #[test]
     fn tampered_traces_do_not_verify() {

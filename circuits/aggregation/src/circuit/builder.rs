@@ -23,18 +23,21 @@ struct References {
     perm_inputs: u32,
     /// Permutation output lanes.
     perm_outputs: u32,
+    /// Horner rows' outgoing accumulators.
+    horner_outputs: u32,
 }
 
 impl References {
     /// A class needs a witness row unless it is
     /// - a permutation output nothing else reads (computed, never used, or only carried into
-    ///   the next row of a chain, which the table links directly), or
+    ///   the next row of a chain, which the table links directly),
+    /// - a Horner row's `acc_out` nothing else reads (carried into the next Horner row), or
     /// - a private input used only as one permutation input lane (free witness: the lane holds
     ///   it and nothing else constrains it, such as a Merkle sibling).
     ///
-    /// Two permutations sharing an output lane constrain each other, so that stays live.
+    /// Two rows defining one class constrain each other, so that stays live.
     fn is_live(&self) -> bool {
-        if self.other > 0 || self.perm_outputs > 1 {
+        if self.other > 0 || self.perm_outputs + self.horner_outputs > 1 {
             return true;
         }
         let free_lane = self.perm_inputs == 1 && self.perm_outputs == 0 && self.private_defs > 0;
@@ -512,7 +515,12 @@ impl CircuitBuilder {
             match op {
                 Op::Const(w, _) | Op::Public(w, _) => other(w),
                 Op::Alu(alu) => alu.wires.iter().for_each(&mut other),
-                Op::Horner(horner) => horner.wires().for_each(&mut other),
+                // `acc_in` is zero or the previous row's `acc_out` (checked below), which the
+                // table links without reading.
+                Op::Horner(horner) => {
+                    horner.always_read().for_each(&mut other);
+                    refs[roots[horner.acc_out.index()]].horner_outputs += 1;
+                }
                 Op::Bits { input, bits } => {
                     other(input);
                     bits.iter().for_each(&mut other);
@@ -565,6 +573,19 @@ impl CircuitBuilder {
                 "a permutation's output lanes 12‥23 are read: they can only feed the next \
                  permutation's lanes 12‥23"
             );
+        }
+        // The Horner table links a row's `acc_in` to the previous row's `acc_out`, or to zero.
+        let mut previous_acc: Option<usize> = None;
+        for horner in self.ops.iter().filter_map(|op| match op {
+            Op::Horner(horner) => Some(horner),
+            _ => None,
+        }) {
+            let acc_in = roots[horner.acc_in.index()];
+            assert!(
+                previous_acc == Some(acc_in) || constants.get(&acc_in) == Some(&Ext::ZERO),
+                "a Horner row starts from zero or continues the row before"
+            );
+            previous_acc = Some(roots[horner.acc_out.index()]);
         }
         let mut slot = alloc::vec![u32::MAX; n];
         let mut next = 0u32;

@@ -149,12 +149,19 @@ pub struct HornerOp {
 }
 
 impl HornerOp {
-    /// Every wire the row reads, `acc_out` last.
+    /// Every wire of the row, `acc_out` last.
     pub fn wires(&self) -> impl Iterator<Item = &Wire> {
         [&self.alpha, &self.acc_in]
             .into_iter()
             .chain(&self.values)
             .chain([&self.acc_out])
+    }
+
+    /// The wires the Horner table reads on every row: `α` and the values. `acc_in` is never
+    /// read (zero, or the previous row's `acc_out`, linked by the table), and `acc_out` only
+    /// where something else uses it.
+    pub fn always_read(&self) -> impl Iterator<Item = &Wire> {
+        core::iter::once(&self.alpha).chain(&self.values)
     }
 }
 

@@ -15,15 +15,21 @@
 //! decomposition is recomposed at `α = 2` on rows that check its bits, instead of a boolean
 //! ALU row and a multiply–add per bit.
 //!
-//! Preprocessed: the wire indices of `α`, `acc_in`, `acc_out` and the eight `v`, `active`, and
-//! `bits`. Main: `α`, `acc_in` (five coefficients each), the eight `v`, the accumulator after
-//! every second step up to the sixth (`s₁ s₂ s₃`), and `acc_out`. Each pin
-//! `s_{i+1} = (s_i · α + v_{2i}) · α + v_{2i+1}` is of degree 3, so two steps share one
-//! intermediate. Padding rows are all zero, which satisfies every pin and reads nothing.
+//! Rows are chained like permutation rows: a sum's rows are consecutive, and a row's `acc_in`
+//! is the previous row's `acc_out` (`feeds_next` on the previous row) or zero (a sum's first
+//! row), by a transition constraint, never read. `acc_out` is read only where something else
+//! uses it (a sum's last row): one read and one witness slot per sum rather than two per row.
+//!
+//! Preprocessed: the wire indices of `α`, `acc_out` and the eight `v`, `active`, `bits`,
+//! `feeds_next` and whether `acc_out` is read. Main: `α`, `acc_in` (five coefficients each),
+//! the eight `v`, the accumulator after every second step up to the sixth (`s₁ s₂ s₃`), and
+//! `acc_out`. Each pin `s_{i+1} = (s_i · α + v_{2i}) · α + v_{2i+1}` is of degree 3, so two
+//! steps share one intermediate. Padding rows are all zero, which satisfies every pin and
+//! reads nothing.
 
 use alloc::vec::Vec;
 
-use p3_air::BaseAir;
+use p3_air::{BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
@@ -41,10 +47,17 @@ const VALUES: usize = ACC_IN + EXT_DEGREE;
 /// `s₁ … s₇` then `acc_out`: the accumulator after every pin.
 const ACCS: usize = VALUES + HORNER_STEPS;
 const WIDTH: usize = ACCS + PINS * EXT_DEGREE;
-const ACTIVE: usize = 3 + HORNER_STEPS;
+/// Preprocessed: the wire indices of `α`, `acc_out` and the values, then the flags.
+const PREP_ALPHA: usize = 0;
+const PREP_ACC_OUT: usize = 1;
+const PREP_VALUES: usize = 2;
+const ACTIVE: usize = PREP_VALUES + HORNER_STEPS;
 const BITS: usize = ACTIVE + 1;
-/// `α, acc_in, acc_out`, the values, `active`, `bits`.
-const PREP_WIDTH: usize = BITS + 1;
+/// Whether the next row continues this row's sum (its `acc_in` is this row's `acc_out`).
+const FEEDS_NEXT: usize = BITS + 1;
+/// Whether `acc_out` is read (something other than the next row uses it).
+const OUT_READ: usize = FEEDS_NEXT + 1;
+const PREP_WIDTH: usize = OUT_READ + 1;
 
 /// The Horner table of one circuit.
 #[derive(Clone, Debug)]
@@ -54,14 +67,22 @@ pub struct HornerTable {
 
 impl HornerTable {
     pub(crate) fn new(circuit: &Circuit, min_log_height: usize) -> Self {
-        let rows: Vec<Vec<Val>> = circuit
-            .horner_ops()
-            .map(|op| {
-                [op.alpha, op.acc_in, op.acc_out]
+        let ops: Vec<_> = circuit.horner_ops().collect();
+        let rows: Vec<Vec<Val>> = ops
+            .iter()
+            .enumerate()
+            .map(|(r, op)| {
+                let feeds_next = ops.get(r + 1).is_some_and(|next| next.acc_in == op.acc_out);
+                [op.alpha, op.acc_out]
                     .iter()
                     .chain(&op.values)
                     .map(|w| Val::from_usize(w.index()))
-                    .chain([Val::ONE, Val::from_bool(op.bits)])
+                    .chain([
+                        Val::ONE,
+                        Val::from_bool(op.bits),
+                        Val::from_bool(feeds_next),
+                        Val::from_bool(circuit.is_live(op.acc_out)),
+                    ])
                     .collect()
             })
             .collect();
@@ -122,11 +143,31 @@ impl HornerTable {
             let v: AB::Expr = main[VALUES + k].into();
             builder.assert_zero(bits.clone() * v.clone() * (v - AB::Expr::ONE));
         }
+        // The next row's `acc_in` is this row's `acc_out` where it continues the sum, and zero
+        // where it starts one. On the last row `feeds_next` is zero, so row 0 starts from zero.
+        let next = builder.main().next_slice().to_vec();
+        let feeds_next = prep[FEEDS_NEXT].clone();
+        for (k, out) in acc.iter().enumerate() {
+            let next_in: AB::Expr = next[ACC_IN + k].into();
+            builder.assert_zero(next_in - feeds_next.clone() * out.clone());
+        }
         let active = prep[ACTIVE].clone();
-        read_wire(builder, prep[0].clone(), ext(ALPHA), active.clone());
-        read_wire(builder, prep[1].clone(), ext(ACC_IN), active.clone());
-        read_wire(builder, prep[2].clone(), acc, active.clone());
-        for (k, index) in prep[3..3 + HORNER_STEPS].iter().enumerate() {
+        read_wire(
+            builder,
+            prep[PREP_ALPHA].clone(),
+            ext(ALPHA),
+            active.clone(),
+        );
+        read_wire(
+            builder,
+            prep[PREP_ACC_OUT].clone(),
+            acc,
+            prep[OUT_READ].clone(),
+        );
+        for (k, index) in prep[PREP_VALUES..PREP_VALUES + HORNER_STEPS]
+            .iter()
+            .enumerate()
+        {
             read_base_wire(
                 builder,
                 index.clone(),
@@ -137,9 +178,31 @@ impl HornerTable {
     }
 }
 
+/// Recomputes a trace row's pins and `acc_out` from its `α`, `acc_in` and values, after
+/// `acc_in` has been set to `acc_in` (a forged row that satisfies its own pins).
+#[cfg(test)]
+pub(crate) fn forge_row(row: &mut [Val], acc_in: [Val; EXT_DEGREE]) {
+    use p3_field::BasedVectorSpace;
+    let ext = |c: &[Val]| crate::field::Ext::from_basis_coefficients_slice(c).expect("five");
+    let alpha = ext(&row[ALPHA..ACC_IN]);
+    row[ACC_IN..VALUES].copy_from_slice(&acc_in);
+    let mut acc = ext(&acc_in);
+    for pin in 0..PINS {
+        for k in 0..STEPS_PER_PIN {
+            acc = acc * alpha + row[VALUES + pin * STEPS_PER_PIN + k];
+        }
+        let at = ACCS + pin * EXT_DEGREE;
+        row[at..at + EXT_DEGREE].copy_from_slice(&coefficients(acc));
+    }
+}
+
 impl BaseAir<Val> for HornerTable {
     fn width(&self) -> usize {
         WIDTH
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        (ACC_IN..ACC_IN + EXT_DEGREE).collect()
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<Val>> {

@@ -186,6 +186,7 @@ impl BaseAir<Val> for Table {
     fn main_next_row_columns(&self) -> Vec<usize> {
         match self {
             Table::Poseidon2(t) => BaseAir::<Val>::main_next_row_columns(t),
+            Table::Horner(t) => BaseAir::<Val>::main_next_row_columns(t),
             _ => Vec::new(),
         }
     }

@@ -81,7 +81,11 @@ impl WitnessTable {
             match op {
                 Op::Public(w, _) if binds_public => uses[w.index()] += 1,
                 Op::Alu(alu) => alu.wires.iter().for_each(|w| uses[w.index()] += 1),
-                Op::Horner(horner) => horner.wires().for_each(|w| uses[w.index()] += 1),
+                Op::Horner(horner) => horner
+                    .always_read()
+                    .copied()
+                    .chain(Some(horner.acc_out).filter(|w| circuit.is_live(*w)))
+                    .for_each(|w| uses[w.index()] += 1),
                 Op::Perm(perm) => {
                     // A cap row reads its output lanes at the entry its index names.
                     let entry = perm.cap.map_or(0, |c| {
