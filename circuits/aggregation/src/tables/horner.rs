@@ -178,15 +178,15 @@ impl HornerTable {
     }
 }
 
-/// Recomputes a trace row's pins and `acc_out` from its `α`, `acc_in` and values, after
-/// `acc_in` has been set to `acc_in` (a forged row that satisfies its own pins).
+/// Forges a trace row: `shift` added to its `acc_in`, its pins and `acc_out` recomputed, so
+/// that it satisfies its own constraints.
 #[cfg(test)]
-pub(crate) fn forge_row(row: &mut [Val], acc_in: [Val; EXT_DEGREE]) {
+pub(crate) fn forge_row(row: &mut [Val], shift: Val) {
     use p3_field::BasedVectorSpace;
     let ext = |c: &[Val]| crate::field::Ext::from_basis_coefficients_slice(c).expect("five");
     let alpha = ext(&row[ALPHA..ACC_IN]);
-    row[ACC_IN..VALUES].copy_from_slice(&acc_in);
-    let mut acc = ext(&acc_in);
+    row[ACC_IN] += shift;
+    let mut acc = ext(&row[ACC_IN..VALUES]);
     for pin in 0..PINS {
         for k in 0..STEPS_PER_PIN {
             acc = acc * alpha + row[VALUES + pin * STEPS_PER_PIN + k];
