@@ -139,22 +139,20 @@ impl Poseidon2Table {
                 }
                 row.push(Val::from_bool(next.is_some_and(|next| next.crossed)));
                 row.push(Val::from_bool(op.preset));
+                // Lanes 12 and 13 of a preset row, lane 12 with the row's tag.
                 for lane in PRESET_LANES {
-                    let value = match op.preset {
-                        true => constants
-                            .get(&op.input[lane].index())
-                            .and_then(|&c| as_base(c))
-                            .unwrap_or_default(),
-                        false => Val::ZERO,
+                    let constant = constants
+                        .get(&op.input[lane].index())
+                        .and_then(|&c| as_base(c));
+                    let tag = if lane == CAPACITY_LANE {
+                        op.tag
+                    } else {
+                        Val::ZERO
                     };
-                    row.push(
-                        value
-                            + if lane == CAPACITY_LANE {
-                                op.tag
-                            } else {
-                                Val::ZERO
-                            },
-                    );
+                    row.push(match op.preset {
+                        true => constant.unwrap_or_default() + tag,
+                        false => Val::ZERO,
+                    });
                 }
                 row.push(next.map_or(Val::ZERO, |next| next.tag));
                 row.push(Val::from_bool(op.cap.is_some()));
