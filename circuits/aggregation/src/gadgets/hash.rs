@@ -49,10 +49,7 @@ pub fn compress_swapped(
     right: &DigestWires,
     bit: Wire,
 ) -> DigestWires {
-    assert!(
-        builder.follows_last_permutation(left),
-        "an exchanged compression's node must be the previous permutation's output"
-    );
+    assert_follows(builder, left);
     let out = builder.permute_swapped(concat(left, right), bit);
     core::array::from_fn(|i| out[i])
 }
@@ -67,11 +64,18 @@ pub fn compress_into_cap(
     cap: &[DigestWires],
     index: Wire,
 ) {
+    if bit.is_some() {
+        assert_follows(builder, left);
+    }
+    builder.permute_into_cap(concat(left, right), bit, cap, index);
+}
+
+/// An exchanged row reads no lane, so its node must come chained from the permutation before.
+fn assert_follows(builder: &mut CircuitBuilder, node: &DigestWires) {
     assert!(
-        bit.is_none() || builder.follows_last_permutation(left),
+        builder.follows_last_permutation(node),
         "an exchanged compression's node must be the previous permutation's output"
     );
-    builder.permute_into_cap(concat(left, right), bit, cap, index);
 }
 
 /// The permutation input `left ‖ right`.

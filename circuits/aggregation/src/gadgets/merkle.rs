@@ -53,23 +53,19 @@ pub fn verify_path(
     let Some((last, rest)) = steps.split_last() else {
         unreachable!("every tree the verifier reads is taller than its cap")
     };
+    // The digest a step compresses the node with, and its bit; rows are hashed here, just
+    // before their compression.
+    let other = |builder: &mut CircuitBuilder, step: &Step<'_>| match *step {
+        Step::Sibling(sibling, bit) => (*sibling, Some(bit)),
+        Step::Rows(rows) => (sponge(builder, rows), None),
+    };
     let mut node = leaf;
     for step in rest {
-        node = match *step {
-            Step::Sibling(sibling, bit) => compress_swapped(builder, &node, sibling, bit),
-            Step::Rows(rows) => {
-                let digest = sponge(builder, rows);
-                compress(builder, &node, &digest)
-            }
+        node = match other(builder, step) {
+            (sibling, Some(bit)) => compress_swapped(builder, &node, &sibling, bit),
+            (digest, None) => compress(builder, &node, &digest),
         };
     }
-    match *last {
-        Step::Sibling(sibling, bit) => {
-            compress_into_cap(builder, &node, sibling, Some(bit), cap, index);
-        }
-        Step::Rows(rows) => {
-            let digest = sponge(builder, rows);
-            compress_into_cap(builder, &node, &digest, None, cap, index);
-        }
-    }
+    let (other, bit) = other(builder, last);
+    compress_into_cap(builder, &node, &other, bit, cap, index);
 }
