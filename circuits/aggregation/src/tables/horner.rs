@@ -36,7 +36,7 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::{Preprocessed, main_row, preprocessed_row, read_base_wire, read_wire};
 use crate::circuit::{Circuit, HORNER_STEPS, Witness};
-use crate::field::{EXT_DEGREE, Val, coefficients, ext_mul_coefficients};
+use crate::field::{EXT_DEGREE, Ext, Val, coefficients, ext_mul_coefficients};
 
 /// Steps per committed intermediate accumulator.
 const STEPS_PER_PIN: usize = 2;
@@ -99,19 +99,13 @@ impl HornerTable {
         let mut values = Val::zero_vec(WIDTH * self.prep.height());
         for (row, op) in values.chunks_exact_mut(WIDTH).zip(circuit.horner_ops()) {
             let alpha = witness.slot_value(op.alpha);
-            let mut acc = witness.slot_value(op.acc_in);
             row[ALPHA..ACC_IN].copy_from_slice(&coefficients(alpha));
-            row[ACC_IN..VALUES].copy_from_slice(&coefficients(acc));
-            for (pin, values) in op.values.chunks_exact(STEPS_PER_PIN).enumerate() {
-                for (k, v) in values.iter().enumerate() {
-                    let v = witness.slot_value(*v);
-                    // Base-field values: the runner has checked the high coefficients are zero.
-                    row[VALUES + pin * STEPS_PER_PIN + k] = coefficients(v)[0];
-                    acc = acc * alpha + v;
-                }
-                let at = ACCS + pin * EXT_DEGREE;
-                row[at..at + EXT_DEGREE].copy_from_slice(&coefficients(acc));
+            row[ACC_IN..VALUES].copy_from_slice(&coefficients(witness.slot_value(op.acc_in)));
+            for (cell, v) in row[VALUES..ACCS].iter_mut().zip(&op.values) {
+                // Base-field values: the runner has checked the high coefficients are zero.
+                *cell = coefficients(witness.slot_value(*v))[0];
             }
+            fill_pins(row, alpha);
         }
         RowMajorMatrix::new(values, WIDTH)
     }
@@ -178,15 +172,10 @@ impl HornerTable {
     }
 }
 
-/// Forges a trace row: `shift` added to its `acc_in`, its pins and `acc_out` recomputed, so
-/// that it satisfies its own constraints.
-#[cfg(test)]
-pub(crate) fn forge_row(row: &mut [Val], shift: Val) {
+/// Fills a trace row's pins and `acc_out` from its `α` (given), `acc_in` and values.
+fn fill_pins(row: &mut [Val], alpha: Ext) {
     use p3_field::BasedVectorSpace;
-    let ext = |c: &[Val]| crate::field::Ext::from_basis_coefficients_slice(c).expect("five");
-    let alpha = ext(&row[ALPHA..ACC_IN]);
-    row[ACC_IN] += shift;
-    let mut acc = ext(&row[ACC_IN..VALUES]);
+    let mut acc = Ext::from_basis_coefficients_fn(|k| row[ACC_IN + k]);
     for pin in 0..PINS {
         for k in 0..STEPS_PER_PIN {
             acc = acc * alpha + row[VALUES + pin * STEPS_PER_PIN + k];
@@ -194,6 +183,16 @@ pub(crate) fn forge_row(row: &mut [Val], shift: Val) {
         let at = ACCS + pin * EXT_DEGREE;
         row[at..at + EXT_DEGREE].copy_from_slice(&coefficients(acc));
     }
+}
+
+/// Forges a trace row: `shift` added to its `acc_in`, its pins and `acc_out` recomputed, so
+/// that it satisfies its own constraints.
+#[cfg(test)]
+pub(crate) fn forge_row(row: &mut [Val], shift: Val) {
+    use p3_field::BasedVectorSpace;
+    let alpha = Ext::from_basis_coefficients_fn(|k| row[ALPHA + k]);
+    row[ACC_IN] += shift;
+    fill_pins(row, alpha);
 }
 
 impl BaseAir<Val> for HornerTable {
