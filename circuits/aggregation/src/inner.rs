@@ -30,7 +30,8 @@ use p3_symmetric::{
 use p3_uni_stark::{Proof, StarkGenericConfig, StarkShape, StarkVerifierTranscript};
 
 use crate::config::{
-    AggregationConfig, Challenger, fri_parameters, stark_config_with_cap, val_mmcs,
+    AggregationConfig, Challenger, PREPROCESSED_PATH_CAP_HEIGHT, fri_parameters,
+    stark_config_with_cap, val_mmcs,
 };
 use crate::field::{EXT_DEGREE, Ext, Val, coefficients};
 use crate::gadgets::batch::{BatchInnerShape, batch_ood_values};
@@ -154,10 +155,12 @@ pub fn pcs_layout_with<M>(shape: &InnerShape, fri: &FriParameters<M>) -> PcsLayo
         })
         .collect();
     let salt_elems = shape.hiding.map_or(0, |h| h.salt_elems);
+    let input_cap_heights = alloc::vec![shape.cap_height; batches.len()];
     layout_from(
         batches,
         claimed_evaluation_counts,
         shape.cap_height,
+        input_cap_heights,
         salt_elems,
         fri,
     )
@@ -165,11 +168,14 @@ pub fn pcs_layout_with<M>(shape: &InnerShape, fri: &FriParameters<M>) -> PcsLayo
 
 /// The layout of committed `batches` whose matrices are claimed at as many points as
 /// `claimed_evaluation_counts` lists (per batch, per matrix, the values per point): the PCS and
-/// FRI domain separators' seeds and the fold schedule over every distinct height.
+/// FRI domain separators' seeds and the fold schedule over every distinct height. Commitments
+/// are caps of `2^cap_height` digests; each batch's paths end at the level of
+/// `input_cap_heights`.
 fn layout_from<M>(
     batches: Vec<Vec<MatrixShape>>,
     claimed_evaluation_counts: Vec<Vec<Vec<usize>>>,
     cap_height: usize,
+    input_cap_heights: Vec<usize>,
     salt_elems: usize,
     fri: &FriParameters<M>,
 ) -> PcsLayout {
@@ -199,6 +205,7 @@ fn layout_from<M>(
         fri_seed: fri_seed.0,
         log_blowup: fri.log_blowup,
         cap_height,
+        input_cap_heights,
         salt_elems,
         num_queries: fri.num_queries,
         batch_pow_bits: fri.batch_proof_of_work_bits,
@@ -216,7 +223,9 @@ pub fn batch_pcs_layout(shape: &BatchInnerShape) -> PcsLayout {
     let points = |next: bool| if next { 2 } else { 1 };
     let mut batches: Vec<Vec<MatrixShape>> = Vec::with_capacity(4);
     let mut counts: Vec<Vec<Vec<usize>>> = Vec::with_capacity(4);
-    let mut push = |matrices: Vec<(MatrixShape, usize)>| {
+    let mut cap_heights: Vec<usize> = Vec::with_capacity(4);
+    let mut push = |matrices: Vec<(MatrixShape, usize)>, cap_height: usize| {
+        cap_heights.push(cap_height);
         counts.push(
             matrices
                 .iter()
@@ -232,6 +241,7 @@ pub fn batch_pcs_layout(shape: &BatchInnerShape) -> PcsLayout {
             .iter()
             .map(|t| (matrix(t.degree_bits, t.width), points(t.opens_next)))
             .collect(),
+        shape.cap_height,
     );
     push(
         shape
@@ -241,6 +251,7 @@ pub fn batch_pcs_layout(shape: &BatchInnerShape) -> PcsLayout {
                 (0..t.num_quotient_chunks).map(|_| (matrix(t.degree_bits, EXT_DEGREE), 1))
             })
             .collect(),
+        shape.cap_height,
     );
     if !shape.preprocessed_commitment.is_empty() {
         push(
@@ -253,6 +264,7 @@ pub fn batch_pcs_layout(shape: &BatchInnerShape) -> PcsLayout {
                     (m, points(t.preprocessed_opens_next))
                 })
                 .collect(),
+            PREPROCESSED_PATH_CAP_HEIGHT,
         );
     }
     if shape.tables.iter().any(|t| !t.buses.is_empty()) {
@@ -263,9 +275,17 @@ pub fn batch_pcs_layout(shape: &BatchInnerShape) -> PcsLayout {
                 .filter(|t| !t.buses.is_empty())
                 .map(|t| (matrix(t.degree_bits, t.permutation_width() * EXT_DEGREE), 2))
                 .collect(),
+            shape.cap_height,
         );
     }
-    layout_from(batches, counts, shape.cap_height, 0, &fri_parameters(()))
+    layout_from(
+        batches,
+        counts,
+        shape.cap_height,
+        cap_heights,
+        0,
+        &fri_parameters(()),
+    )
 }
 
 /// The verifier circuit's private inputs for `proof`, a proof of the aggregation circuit of
@@ -737,7 +757,13 @@ where
     // matrices; shorter matrices' rows are hashed and compressed in at their height.
     let sponge = PaddingFreeSponge::<_, 24, 12, 12>::new(default_koalabear_poseidon2_24());
     let mut input_paths = Vec::with_capacity(pcs.input_openings.len());
-    for ((batch, claim), matrices) in pcs.input_openings.iter().zip(claims).zip(&layout.batches) {
+    for (((batch, claim), matrices), &path_cap_height) in pcs
+        .input_openings
+        .iter()
+        .zip(claims)
+        .zip(&layout.batches)
+        .zip(&layout.input_cap_heights)
+    {
         let heights: Vec<usize> = matrices
             .iter()
             .map(|m| m.log_size + layout.log_blowup)
@@ -763,13 +789,18 @@ where
             }
         }
         let cap = check_cap(&claim.commitment, cap_height)?;
-        let paths = restore_paths(
+        let mut paths = restore_paths(
             &leaves,
             &injected,
             batch.opening_proof.siblings(),
             top - cap_height,
             cap,
         )?;
+        // The circuit ends this batch's paths at its own cap level, below the commitment's.
+        let below_cap = top - path_cap_height;
+        for path in paths.values_mut() {
+            path.truncate(below_cap);
+        }
         input_paths.push((top, paths));
     }
     let mut round_paths = Vec::with_capacity(rounds);

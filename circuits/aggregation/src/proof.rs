@@ -9,8 +9,12 @@ use p3_batch_stark::{
 use p3_matrix::dense::RowMajorMatrix;
 
 use crate::circuit::{Circuit, RunError};
-use crate::config::{AGGREGATION, AggregationConfig, FriSetting, LOOKUP_DEGREE, stark_config_in};
+use crate::config::{
+    AGGREGATION, AggregationConfig, FriSetting, LOOKUP_DEGREE, PREPROCESSED_PATH_CAP_HEIGHT,
+    stark_config_in,
+};
 use crate::field::{Ext, Val};
+use crate::gadgets::stark::Cap;
 use crate::security::{MIN_CONJECTURED_SECURITY_BITS, SecurityReport, security_report};
 use crate::tables::view::{self, VerifierView};
 use crate::tables::{Table, tables};
@@ -26,6 +30,9 @@ pub struct CircuitKey {
     config: AggregationConfig,
     setting: FriSetting,
     data: KeyData,
+    /// The preprocessed tree's digests at [`PREPROCESSED_PATH_CAP_HEIGHT`], read by the
+    /// in-circuit verifiers of this circuit's proofs.
+    preprocessed_path_cap: Option<Cap>,
     security: SecurityReport,
 }
 
@@ -160,6 +167,14 @@ impl CircuitKey {
             setting.log_blowup,
         )
         .unwrap_or_else(|e| unreachable!("committing preprocessed columns cannot fail: {e:?}"));
+        // Only aggregation-setting proofs are verified in-circuit (every such tree is at least
+        // `2^(9+2)` leaves tall).
+        let preprocessed_path_cap = prover_data
+            .prover_only
+            .preprocessed_prover_data
+            .as_ref()
+            .filter(|_| setting == AGGREGATION)
+            .map(|tree| tree.cap(PREPROCESSED_PATH_CAP_HEIGHT));
         let degrees = tables
             .iter()
             .zip(&log_heights)
@@ -176,6 +191,7 @@ impl CircuitKey {
             config,
             setting,
             data: KeyData::Prover(prover_data),
+            preprocessed_path_cap,
             security,
         }
     }
@@ -237,8 +253,14 @@ impl CircuitKey {
     }
 
     /// The commitment to every table's preprocessed columns (part of the verifying key).
-    pub fn preprocessed_commitment(&self) -> Option<&crate::gadgets::stark::Cap> {
+    pub fn preprocessed_commitment(&self) -> Option<&Cap> {
         self.common().preprocessed.as_ref().map(|p| &p.commitment)
+    }
+
+    /// The preprocessed tree's `2^PREPROCESSED_PATH_CAP_HEIGHT` digests of one level, which
+    /// compress to [`Self::preprocessed_commitment`]: where in-circuit verifiers end its paths.
+    pub fn preprocessed_path_cap(&self) -> Option<&Cap> {
+        self.preprocessed_path_cap.as_ref()
     }
 
     /// The configuration's challenger pre-seed: the circuit's digest.
@@ -403,6 +425,34 @@ mod tests {
 
     /// The verifier's views expect exactly the quotient chunks Plonky3 derives from the real
     /// tables, and their degree hints are the real degrees.
+    /// The level the in-circuit verifiers end preprocessed paths at compresses, pair by pair,
+    /// to the key's commitment.
+    #[test]
+    fn the_preprocessed_path_cap_compresses_to_the_commitment() {
+        use p3_symmetric::{PseudoCompressionFunction, TruncatedPermutation};
+        let (circuit, _, _) = crate::fixtures::every_table_circuit();
+        let key = CircuitKey::new(circuit);
+        let compress = TruncatedPermutation::<_, 2, 12, 24>::new(
+            p3_koala_bear::default_koalabear_poseidon2_24(),
+        );
+        let mut level = key
+            .preprocessed_path_cap()
+            .expect("has one")
+            .roots()
+            .to_vec();
+        assert_eq!(level.len(), 1 << PREPROCESSED_PATH_CAP_HEIGHT);
+        while level.len() > 1 << AGGREGATION.cap_height {
+            level = level
+                .chunks_exact(2)
+                .map(|pair| compress.compress([pair[0], pair[1]]))
+                .collect();
+        }
+        assert_eq!(
+            level,
+            key.preprocessed_commitment().expect("has one").roots()
+        );
+    }
+
     #[test]
     fn verifier_views_size_the_quotient_like_the_tables() {
         use p3_batch_stark::symbolic::get_log_num_quotient_chunks;

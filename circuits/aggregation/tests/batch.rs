@@ -183,3 +183,23 @@ fn a_whole_aggregation_proof_is_verified_in_circuit() {
         .is_ok_and(|v| circuit.run(&[], &v).is_ok());
     assert!(!accepted, "another public input passed");
 }
+
+/// The preprocessed paths end at the level of the child key's tree that the verifier circuit
+/// holds as constants (`PREPROCESSED_PATH_CAP_HEIGHT`), not at the cap the transcript absorbs:
+/// a circuit holding any other digests there refuses the honest proof.
+#[test]
+fn preprocessed_paths_end_at_the_key_s_tree_level() {
+    let (key, proof, public) = small_proof();
+    let mut shape = BatchInnerShape::new(&key);
+    let layout = batch_pcs_layout(&shape);
+    let values = batch_proof_values(&key, &shape, &layout, &proof, &public).expect("lays out");
+    for digest in &mut shape.preprocessed_path_cap {
+        digest[0] += Val::ONE;
+    }
+    let mut b = CircuitBuilder::new();
+    verify_batch_stark(&mut b, &shape, &layout);
+    assert!(
+        b.build().run(&[], &values).is_err(),
+        "a path reached digests that are not the key's"
+    );
+}

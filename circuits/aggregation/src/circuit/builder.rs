@@ -53,6 +53,8 @@ pub struct CircuitBuilder {
     ops: Vec<Op>,
     /// One wire per distinct constant.
     constants: BTreeMap<[u32; 5], Wire>,
+    /// The first wire of each block of consecutive constants, by its values.
+    constant_blocks: BTreeMap<Vec<u32>, Wire>,
     num_public: usize,
     num_private: usize,
     /// Whether [`Self::power_sum`] runs on the ALU instead of the Horner table.
@@ -97,17 +99,29 @@ impl CircuitBuilder {
         w
     }
 
-    /// Base-field constants on consecutive new wires of their own (not shared with equal
-    /// constants), such as a constant Merkle cap that [`Self::permute_into_cap`] reads.
-    pub fn fresh_constants(&mut self, values: &[Val]) -> Vec<Wire> {
-        values
+    /// Base-field constants on consecutive wires of their own (not shared with equal single
+    /// constants), such as a constant Merkle cap that [`Self::permute_into_cap`] reads. Asking
+    /// for the same block again returns the same wires: both children of a node read one copy
+    /// of their circuit's preprocessed tree.
+    pub fn constant_block(&mut self, values: &[Val]) -> Vec<Wire> {
+        let key: Vec<u32> = values.iter().map(|v| v.as_canonical_u32()).collect();
+        if let Some(&first) = self.constant_blocks.get(&key) {
+            return (0..values.len() as u32)
+                .map(|i| Wire(first.0 + i))
+                .collect();
+        }
+        let wires: Vec<Wire> = values
             .iter()
             .map(|&value| {
                 let w = self.fresh();
                 self.ops.push(Op::Const(w, Ext::from(value)));
                 w
             })
-            .collect()
+            .collect();
+        if let Some(&first) = wires.first() {
+            self.constant_blocks.insert(key, first);
+        }
+        wires
     }
 
     /// A base-field constant.

@@ -82,8 +82,10 @@ pub struct BatchInnerShape {
     /// What the challenger absorbs before the main commitment: the pre-seed, the domain
     /// separator's seed and the tables' heights.
     pub transcript_prefix: Vec<Val>,
-    /// The preprocessed commitment's digests.
+    /// The preprocessed commitment's digests (absorbed by the transcript).
     pub preprocessed_commitment: Vec<[Val; 12]>,
+    /// The preprocessed tree's digests at `PREPROCESSED_PATH_CAP_HEIGHT`, where its paths end.
+    pub preprocessed_path_cap: Vec<[Val; 12]>,
     /// Proof-of-work bits before the lookup challenges.
     pub lookup_pow_bits: usize,
     /// The widest lookup message.
@@ -141,6 +143,10 @@ impl BatchInnerShape {
             .preprocessed_commitment()
             .map(|c| c.roots().to_vec())
             .unwrap_or_default();
+        let preprocessed_path_cap = key
+            .preprocessed_path_cap()
+            .map(|c| c.roots().to_vec())
+            .unwrap_or_default();
         let batch_shape = BatchShape {
             trace_widths: tables.iter().map(|t| t.width).collect(),
             public_value_counts: tables.iter().map(|t| t.num_public).collect(),
@@ -164,6 +170,7 @@ impl BatchInnerShape {
             cap_height: key.setting().cap_height,
             transcript_prefix: recorder.0,
             preprocessed_commitment,
+            preprocessed_path_cap,
             lookup_pow_bits: LOOKUP_POW_BITS,
             max_message_width,
             batch_shape,
@@ -562,8 +569,9 @@ pub fn verify_batch_stark(
         },
     ];
     if !shape.preprocessed_commitment.is_empty() {
-        // The cap is read at computed slots: its constants take consecutive wires.
-        let flat = builder.fresh_constants(shape.preprocessed_commitment.as_flattened());
+        // Its paths end at a level of the tree below the cap, read at computed slots: the
+        // level's constants take consecutive wires.
+        let flat = builder.constant_block(shape.preprocessed_path_cap.as_flattened());
         let commitment = flat
             .chunks_exact(12)
             .map(|d| core::array::from_fn(|k| d[k]))

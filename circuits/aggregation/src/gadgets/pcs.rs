@@ -41,6 +41,9 @@ pub struct PcsLayout {
     pub log_blowup: usize,
     /// Commitments are caps of `2^cap_height` digests.
     pub cap_height: usize,
+    /// Per committed batch, the level its paths end at (`2^h` digests): the commitment's cap,
+    /// or a deeper level of a tree the verifier knows in full (the preprocessed columns').
+    pub input_cap_heights: Vec<usize>,
     /// Salt elements after every committed row (0: plain trees).
     pub salt_elems: usize,
     /// FRI queries.
@@ -131,7 +134,8 @@ impl PcsProofWires {
                 let inputs = shape
                     .batches
                     .iter()
-                    .map(|matrices| {
+                    .zip(&shape.input_cap_heights)
+                    .map(|(matrices, &cap_height)| {
                         let rows = matrices
                             .iter()
                             .map(|m| {
@@ -140,7 +144,7 @@ impl PcsProofWires {
                                     .collect()
                             })
                             .collect();
-                        let below_cap = batch_log_height(shape, matrices) - shape.cap_height;
+                        let below_cap = batch_log_height(shape, matrices) - cap_height;
                         (rows, digests(builder, below_cap))
                     })
                     .collect();
@@ -379,14 +383,14 @@ pub fn verify_pcs(
         let mut points = QueryPoints::new(builder, bits);
         // Every tree's leaf index is the query's index shifted right, so every path ends at
         // the cap entry the index's top bits name.
-        let cap_index = builder.bit_sum(&bits[log_max - shape.cap_height..]);
+        let mut cap_indices = CapIndices::new(bits);
         let reduced = reduce_inputs(
             builder,
             shape,
             &reduction,
             query,
             bits,
-            cap_index,
+            &mut cap_indices,
             &mut points,
         );
         let mut reduced = reduced.into_iter().rev().peekable();
@@ -422,6 +426,7 @@ pub fn verify_pcs(
             leaf_input.extend_from_slice(salt);
             let leaf = sponge(builder, &leaf_input);
             let below_cap = &bits[..bits.len() - shape.cap_height];
+            let cap_index = cap_indices.at(builder, shape.cap_height);
             verify_path(builder, leaf, below_cap, path, &[], cap, cap_index);
             if let Some((_, ro)) = reduced.next_if(|(h, _)| *h == log_height) {
                 folded = builder.mul_add(beta_power, ro, folded);
@@ -432,6 +437,29 @@ pub fn verify_pcs(
         let x = points.at(builder, log_height);
         let expected = ext_power_sum(builder, x, &proof.final_poly);
         builder.connect(folded, expected);
+    }
+}
+
+/// A query's cap entries: per cap height `h`, the index's top `h` bits as one wire.
+struct CapIndices<'a> {
+    bits: &'a [Wire],
+    by_height: BTreeMap<usize, Wire>,
+}
+
+impl<'a> CapIndices<'a> {
+    fn new(bits: &'a [Wire]) -> Self {
+        Self {
+            bits,
+            by_height: BTreeMap::new(),
+        }
+    }
+
+    fn at(&mut self, builder: &mut CircuitBuilder, cap_height: usize) -> Wire {
+        let top = &self.bits[self.bits.len() - cap_height..];
+        *self
+            .by_height
+            .entry(cap_height)
+            .or_insert_with(|| builder.bit_sum(top))
     }
 }
 
@@ -474,13 +502,17 @@ fn reduce_inputs(
     reduction: &Reduction<'_>,
     query: &QueryWires,
     bits: &[Wire],
-    cap_index: Wire,
+    cap_indices: &mut CapIndices<'_>,
     points: &mut QueryPoints,
 ) -> BTreeMap<usize, Wire> {
     let log_max = shape.log_max_height();
     let mut sums_at_x: Vec<Option<Wire>> = alloc::vec![None; reduction.groups.len()];
-    for ((matrices, (rows, path)), cap) in
-        shape.batches.iter().zip(&query.inputs).zip(&reduction.caps)
+    for (((matrices, (rows, path)), cap), &cap_height) in shape
+        .batches
+        .iter()
+        .zip(&query.inputs)
+        .zip(&reduction.caps)
+        .zip(&shape.input_cap_heights)
     {
         let batch_height = batch_log_height(shape, matrices);
         let heights: Vec<usize> = matrices
@@ -505,10 +537,11 @@ fn reduce_inputs(
         let Some(leaf) = group(batch_height).map(|input| sponge(builder, &input)) else {
             unreachable!("the tallest height has a matrix")
         };
+        let cap_index = cap_indices.at(builder, cap_height);
         verify_path(
             builder,
             leaf,
-            &bits[log_max - batch_height..log_max - shape.cap_height],
+            &bits[log_max - batch_height..log_max - cap_height],
             path,
             &injected,
             cap,
