@@ -105,12 +105,12 @@ pub const LOOKUP_POW_BITS: usize = 8;
 
 /// `log2` of the digests at which in-circuit verifiers end the preprocessed commitment's paths.
 /// That commitment is part of a child circuit's key, so its whole Merkle tree is known when the
-/// parent circuit is built: a parent holds the tree's `2^9` nodes of that level as constants
-/// and reads each path's last node against them, three compressions before the `2^6`-digest
+/// parent circuit is built: a parent holds the tree's `2^10` nodes of that level as constants
+/// and reads each path's last node against them, four compressions before the `2^6`-digest
 /// cap (which the transcript still absorbs). Each level is one permutation per child query, 110
-/// a node, for `2^h · 12` constant slots; at `2^10` the node over leaves outgrows five wires a
-/// witness row (`docs/spec/aggregation.md#preprocessed-paths`).
-pub const PREPROCESSED_PATH_CAP_HEIGHT: usize = 9;
+/// a node, for `2^h · 12` constant slots; at `2^11` the node over leaves would outgrow five
+/// wires a witness row (`docs/spec/aggregation.md#preprocessed-paths`).
+pub const PREPROCESSED_PATH_CAP_HEIGHT: usize = 10;
 /// Fraction-pin degree every table's lookups are packed up to. Every table's own constraints
 /// are at most cubic, so at 3 every quotient takes two chunks instead of four and is evaluated
 /// on a domain half as large. That outweighs the extra LogUp columns: the Poseidon2 table's 37

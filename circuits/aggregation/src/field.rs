@@ -19,6 +19,11 @@ pub fn as_base(value: Ext) -> Option<Val> {
     c[1..].iter().all(|x| *x == Val::ZERO).then_some(c[0])
 }
 
+/// The extension's generator `X` (coefficients `0, 1, 0, 0, 0`).
+pub fn extension_generator() -> Ext {
+    Ext::from_basis_coefficients_fn(|i| Val::from_bool(i == 1))
+}
+
 /// The base-field coefficients of an extension element.
 pub fn coefficients(value: Ext) -> [Val; EXT_DEGREE] {
     core::array::from_fn(|i| value.as_basis_coefficients_slice()[i])

@@ -599,6 +599,62 @@ mod tests {
         }
     }
 
+    /// A base constant is fixed by the witness table's first column: the same circuit with 6
+    /// where the key has 5 runs and proves its own sum, but its traces under the key of 5 are
+    /// rejected.
+    #[test]
+    fn constants_are_fixed_in_the_first_column() {
+        let circuit = |c: u32| {
+            let mut b = CircuitBuilder::new();
+            let out = b.public_input();
+            let x = b.private_input();
+            let c = b.constant_base(Val::from_u32(c));
+            let sum = b.add(x, c);
+            b.connect(sum, out);
+            b.build()
+        };
+        let (key, other) = (CircuitKey::new(circuit(5)), circuit(6));
+        let (x, public) = (Ext::from(Val::from_u32(2)), [Val::from_u32(8)]);
+        assert!(key.circuit.run(&public, &[x]).is_err());
+        let witness = other.run(&public, &[x]).expect("runs with 6");
+        assert_rejected(&key, &traces_of(&key, &witness), &public);
+        let public = [Val::from_u32(7)];
+        let proof = key.prove(&public, &[x]).expect("proves");
+        key.verify(&proof, &public).expect("verifies");
+    }
+
+    /// Wire 0 is the generator `X`, fixed on the witness table's first row, and the extension
+    /// constants built from it are what they claim: a run of the same circuit with `2X` on wire
+    /// 0 (so `X² + 3` becomes `4X² + 3`) is self-consistent, but its traces are rejected.
+    #[test]
+    fn the_generator_is_fixed_on_the_first_row() {
+        let mut b = CircuitBuilder::new();
+        let p = b.public_input();
+        let product = b.private_input();
+        let x = crate::field::extension_generator();
+        let c = b.constant(x * x + Ext::from(Val::from_u32(3)));
+        let q = b.mul(p, c);
+        b.connect(q, product);
+        let key = CircuitKey::new(b.build());
+        let mut forged = key.circuit.clone();
+        for op in &mut forged.ops {
+            if let crate::circuit::Op::Const(w, value) = op
+                && w.index() == 0
+            {
+                *value = x + x;
+            }
+        }
+        let p = Val::from_u32(5);
+        let honest = Ext::from(p) * (x * x + Ext::from(Val::from_u32(3)));
+        let proof = key.prove(&[p], &[honest]).expect("proves");
+        key.verify(&proof, &[p]).expect("verifies");
+        let other =
+            Ext::from(p) * (Ext::from(Val::from_u32(4)) * x * x + Ext::from(Val::from_u32(3)));
+        assert!(key.circuit.run(&[p], &[other]).is_err());
+        let witness = forged.run(&[p], &[other]).expect("runs with 2X");
+        assert_rejected(&key, &traces_of(&key, &witness), &[p]);
+    }
+
     /// Twelve public inputs computed by a permutation are bound on its row: the honest traces
     /// claimed for other public values are rejected (not only by the transcript: the prover
     /// runs on those values).

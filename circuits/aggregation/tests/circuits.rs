@@ -314,8 +314,9 @@ fn unread_outputs_and_free_lanes_have_no_witness_row() {
     // Lane 3 is also used by an ALU row, so it keeps its row.
     let doubled = b.add(lanes[3], lanes[3]);
     let circuit = b.build();
-    // The read output lane, lane 3, and the ALU row's constant one and result.
-    assert_eq!(circuit.num_wires(), 4);
+    // The generator `X` (every circuit's wire 0), the read output lane, lane 3, and the ALU
+    // row's constant one and result.
+    assert_eq!(circuit.num_wires(), 5);
     assert!(!circuit.is_live(circuit.slot(out[1])));
     assert!(!circuit.is_live(circuit.slot(lanes[0])));
     assert!(circuit.is_live(circuit.slot(lanes[3])));

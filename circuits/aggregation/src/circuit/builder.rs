@@ -12,6 +12,10 @@ use crate::tables::poseidon2::{CHAIN_LANES, PRESET_LANES, READ_OUTPUTS, WIDTH};
 /// The scales of a plain multiply–add row, `a · b + c = d`.
 const PLAIN: [Val; 2] = [Val::ONE, Val::ONE];
 
+fn constant_key(value: Ext) -> [u32; 5] {
+    crate::field::coefficients(value).map(|c| c.as_canonical_u32())
+}
+
 /// How a class of connected wires is referenced, which decides whether it needs a witness row.
 #[derive(Clone, Copy, Debug, Default)]
 struct References {
@@ -64,9 +68,15 @@ pub struct CircuitBuilder {
 }
 
 impl CircuitBuilder {
-    /// An empty circuit.
+    /// An empty circuit: wire 0 holds the extension's generator `X`, the one constant not in
+    /// the base field ([`Self::constant`]).
     pub fn new() -> Self {
-        Self::default()
+        let mut builder = Self::default();
+        let generator = builder.fresh();
+        let x = crate::field::extension_generator();
+        builder.ops.push(Op::Const(generator, x));
+        builder.constants.insert(constant_key(x), generator);
+        builder
     }
 
     /// An empty circuit whose power sums take ALU rows instead of Horner rows. A proof with one
@@ -76,7 +86,7 @@ impl CircuitBuilder {
     pub fn without_horner_table() -> Self {
         Self {
             power_sums_on_alu: true,
-            ..Self::default()
+            ..Self::new()
         }
     }
 
@@ -87,16 +97,41 @@ impl CircuitBuilder {
         Wire(index)
     }
 
-    /// The wire holding the constant `value` (one wire per distinct constant).
+    /// The wire holding the constant `value` (one wire per distinct constant). The witness
+    /// table fixes base-field constants and the generator `X` (wire 0); any other extension
+    /// constant is `Σ cᵢ · Xⁱ`, on ALU rows.
     pub fn constant(&mut self, value: Ext) -> Wire {
-        let key = crate::field::coefficients(value).map(|c| c.as_canonical_u32());
+        let key = constant_key(value);
         if let Some(&w) = self.constants.get(&key) {
             return w;
         }
-        let w = self.fresh();
-        self.ops.push(Op::Const(w, value));
+        let w = match crate::field::as_base(value) {
+            Some(_) => {
+                let w = self.fresh();
+                self.ops.push(Op::Const(w, value));
+                w
+            }
+            None => self.extension_constant(value),
+        };
         self.constants.insert(key, w);
         w
+    }
+
+    /// `Σ cᵢ · Xⁱ` for `value`'s coefficients `cᵢ`, from the generator on wire 0.
+    fn extension_constant(&mut self, value: Ext) -> Wire {
+        let [c0, rest @ ..] = crate::field::coefficients(value);
+        let (x, one) = (Wire(0), self.one());
+        let mut acc = self.constant_base(c0);
+        let mut power = x;
+        for (i, c) in rest.into_iter().enumerate() {
+            if i > 0 {
+                power = self.mul(power, x);
+            }
+            if c != Val::ZERO {
+                acc = self.scaled_mul_add(c, power, one, Val::ONE, acc);
+            }
+        }
+        acc
     }
 
     /// Base-field constants on consecutive wires of their own (not shared with equal single
@@ -601,11 +636,16 @@ impl CircuitBuilder {
             );
             previous_acc = Some(roots[horner.acc_out.index()]);
         }
+        // Slots: constants first (the generator, wire 0, at slot 0), so that the witness
+        // table's first column holds them all; then the other live wires; then the rest.
         let mut slot = alloc::vec![u32::MAX; n];
         let mut next = 0u32;
-        for pass_live in [true, false] {
+        for (pass_constant, pass_live) in [(true, true), (false, true), (false, false)] {
             for (w, &root) in roots.iter().enumerate() {
-                if w == root && live(root) == pass_live {
+                if w == root
+                    && live(root) == pass_live
+                    && constants.contains_key(&root) == pass_constant
+                {
                     slot[root] = next;
                     next += 1;
                 }
