@@ -89,3 +89,27 @@ fn a_short_list_is_padded_with_its_last_transfer() {
     assert_eq!(TreeKeys::depth_for(1_024), 10);
     assert_eq!(TreeKeys::depth_for(1_025), 11);
 }
+
+/// Every node above the nodes over leaves keeps its Poseidon2 table at `2^14` rows, which is
+/// what keeps it under 2 core-seconds (`docs/benchmarks.md`); its children have tables of two
+/// heights, and about 50 permutations more would tip it to `2^15`. The node over leaves stays
+/// at `2^15` (17.2 K permutations).
+#[test]
+fn nodes_over_nodes_keep_their_poseidon2_table_at_2_14_rows() {
+    let keys = TreeKeys::verifier(6);
+    let heights = |depth: usize| keys.root_key_at(depth).log_heights().to_vec();
+    // Witness, ALU, Poseidon2, Horner; depth 4 is the node over 8-wide leaves.
+    assert_eq!(heights(4), [15, 15, 15, 15]);
+    assert_eq!(heights(5), [15, 15, 14, 15]);
+    assert_eq!(heights(6), [15, 15, 14, 15]);
+    for depth in 4..=6 {
+        let circuit = keys.root_key_at(depth).circuit();
+        println!(
+            "depth {depth}: {} permutations, {} ALU rows, {} Horner rows, {} slots",
+            circuit.perm_ops().count(),
+            circuit.alu_ops().count(),
+            circuit.horner_ops().count(),
+            circuit.num_wires()
+        );
+    }
+}
