@@ -50,7 +50,7 @@ impl References {
 }
 
 /// Records a circuit. Wires are cheap; [`connect`](Self::connect) merges two wires into one.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct CircuitBuilder {
     /// Union–find parent of every wire.
     parent: Vec<u32>,
@@ -67,11 +67,26 @@ pub struct CircuitBuilder {
     computed: BTreeMap<(u8, [u32; 3], [u32; 2]), Wire>,
 }
 
+impl Default for CircuitBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl CircuitBuilder {
     /// An empty circuit: wire 0 holds the extension's generator `X`, the one constant not in
     /// the base field ([`Self::constant`]).
     pub fn new() -> Self {
-        let mut builder = Self::default();
+        let mut builder = Self {
+            parent: Vec::new(),
+            ops: Vec::new(),
+            constants: BTreeMap::new(),
+            constant_blocks: BTreeMap::new(),
+            num_public: 0,
+            num_private: 0,
+            power_sums_on_alu: false,
+            computed: BTreeMap::new(),
+        };
         let generator = builder.fresh();
         let x = crate::field::extension_generator();
         builder.ops.push(Op::Const(generator, x));
