@@ -129,7 +129,7 @@ impl PermOp {
 }
 
 /// Steps of one Horner row ([`HornerOp`]).
-pub const HORNER_STEPS: usize = 8;
+pub const HORNER_STEPS: usize = 6;
 
 /// One Horner row: `acc_out` is `acc_in` after the steps `acc ← acc · α + v` for each `v` of
 /// `values` in order (base-field values).

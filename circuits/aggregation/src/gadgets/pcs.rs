@@ -214,7 +214,7 @@ fn powers_at(
 
 /// `Σ αᵏ · valuesₖ` over extension values read from the proof. Beyond one Horner row's worth
 /// of values, and with a Horner table, each of the five coefficient columns is a power sum
-/// there (eight values a row), recombined at `X` by four ALU rows; otherwise one ALU row per
+/// there (six values a row), recombined at `X` by four ALU rows; otherwise one ALU row per
 /// value.
 fn ext_power_sum(builder: &mut CircuitBuilder, alpha: Wire, values: &[ExtInput]) -> Wire {
     if !builder.has_horner_table() || values.len() <= HORNER_STEPS {

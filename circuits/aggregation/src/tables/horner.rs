@@ -1,17 +1,19 @@
-//! The Horner table: one row per eight steps `acc ← acc · α + v` of a Horner evaluation, with
-//! `α` and the accumulator in the extension and the eight `v` in the base field.
+//! The Horner table: one row per six steps `acc ← acc · α + v` of a Horner evaluation, with
+//! `α` and the accumulator in the extension and the six `v` in the base field.
 //!
 //! It exists for the opening argument's reduction `Σ αᵏ p_k(x)`: per query, every opened
 //! (base-field) column would otherwise take an ALU row and a witness slot for its running sum;
-//! here eight columns take one row and one slot. It also recombines extension inputs from
+//! here six columns take one row and one slot. It also recombines extension inputs from
 //! their five base coefficients (one row at `X` instead of four ALU rows;
 //! `docs/spec/aggregation.md#tables-and-the-wire-bus`).
 //!
-//! Eight steps a row, not sixteen: the table is then twice as tall and half as wide, as tall
-//! as the Poseidon2 table in a node, so FRI needs no round of its own for it and a parent
-//! opens 60 fewer columns per query, for the same cells.
+//! Six steps a row: the narrowest row that keeps a node's table within `2^15` rows (30.5 K),
+//! as tall as the node's witness and ALU tables, so FRI needs no round of its own for it. A
+//! parent opens each column at every query: at eight steps a row (24.2 K rows) a node's child
+//! opened 14 values more per query, and its node took 242 permutations more; at sixteen, 60
+//! more columns.
 //!
-//! A row can also check that its eight values are bits (`v · (v − 1) = 0`): a bit
+//! A row can also check that its six values are bits (`v · (v − 1) = 0`): a bit
 //! decomposition is recomposed at `α = 2` on rows that check its bits, instead of a boolean
 //! ALU row and a multiply–add per bit.
 //!
@@ -20,9 +22,9 @@
 //! row), by a transition constraint, never read. `acc_out` is read only where something else
 //! uses it (a sum's last row): one read and one witness slot per sum rather than two per row.
 //!
-//! Preprocessed: the wire indices of `α`, `acc_out` and the eight `v`, `active`, `bits`,
+//! Preprocessed: the wire indices of `α`, `acc_out` and the six `v`, `active`, `bits`,
 //! `feeds_next` and whether `acc_out` is read. Main: `α`, `acc_in` (five coefficients each),
-//! the eight `v`, the accumulator after every second step up to the sixth (`s₁ s₂ s₃`), and
+//! the six `v`, the accumulator after every second step up to the fourth (`s₁ s₂`), and
 //! `acc_out`. Each pin `s_{i+1} = (s_i · α + v_{2i}) · α + v_{2i+1}` is of degree 3, so two
 //! steps share one intermediate. Padding rows are all zero, which satisfies every pin and
 //! reads nothing.
