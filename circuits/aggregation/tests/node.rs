@@ -92,8 +92,8 @@ fn a_short_list_is_padded_with_its_last_transfer() {
 
 /// Every node above the nodes over leaves keeps its Poseidon2 table at `2^14` rows, which is
 /// what keeps it under 2 core-seconds (`docs/benchmarks.md`); its children have tables of two
-/// heights, and about 50 permutations more would tip it to `2^15`. The node over leaves stays
-/// at `2^15` (17.2 K permutations).
+/// heights, and about 290 permutations more would tip it to `2^15`. The node over leaves stays
+/// at `2^15` (16.8 K permutations).
 #[test]
 fn nodes_over_nodes_keep_their_poseidon2_table_at_2_14_rows() {
     let keys = TreeKeys::verifier(6);
