@@ -120,13 +120,12 @@ impl CircuitBuilder {
         if let Some(&w) = self.constants.get(&key) {
             return w;
         }
-        let w = match crate::field::as_base(value) {
-            Some(_) => {
-                let w = self.fresh();
-                self.ops.push(Op::Const(w, value));
-                w
-            }
-            None => self.extension_constant(value),
+        let w = if crate::field::as_base(value).is_some() {
+            let w = self.fresh();
+            self.ops.push(Op::Const(w, value));
+            w
+        } else {
+            self.extension_constant(value)
         };
         self.constants.insert(key, w);
         w
