@@ -669,6 +669,55 @@ mod tests {
         assert_rejected(&key, &traces, &other);
     }
 
+    /// An ALU table taller than every other table takes two operations a row, and each lane is
+    /// bound: a circuit of one permutation and 700 multiply–adds (past the `2^9` rows of the
+    /// shortest table) proves with a two-lane ALU table of `2^9` rows, and a perturbed operand
+    /// in either lane is rejected, as is a lane moved onto the other.
+    #[test]
+    fn a_two_lane_alu_table_binds_both_lanes() {
+        let mut b = CircuitBuilder::new();
+        let out = b.public_input();
+        let (x, y) = (b.private_input(), b.private_input());
+        let zero = b.zero();
+        let mut state = [zero; 24];
+        state[0] = x;
+        b.permute(state);
+        let mut acc = x;
+        for _ in 0..700 {
+            acc = b.mul_add(acc, y, x);
+        }
+        b.connect(acc, out);
+        let key = CircuitKey::new(b.build());
+        let (xv, yv) = (Val::from_u32(3), Val::from_u32(5));
+        let mut expected = xv;
+        for _ in 0..700 {
+            expected = expected * yv + xv;
+        }
+        let (public, private) = ([expected], [Ext::from(xv), Ext::from(yv)]);
+        let alu = key
+            .tables
+            .iter()
+            .position(|t| matches!(t, Table::Alu(_)))
+            .expect("alu");
+        assert_eq!(key.log_heights()[alu], AGGREGATION.min_log_height);
+        let witness = key.circuit.run(&public, &private).expect("runs");
+        let honest = traces_of(&key, &witness);
+        assert_eq!(honest[alu].width(), 40, "two lanes of four values");
+        let proof = key.prove_traces(&honest, &public).expect("proves");
+        key.verify(&proof, &public).expect("verifies");
+        // Row 5: operations 10 and 11; every operand of each lane.
+        for col in [0, 7, 12, 19, 20, 27, 32, 39] {
+            let mut traces = honest.clone();
+            traces[alu].values[5 * 40 + col] += Val::ONE;
+            assert_rejected(&key, &traces, &public);
+        }
+        let mut traces = honest.clone();
+        let row = &mut traces[alu].values[5 * 40..6 * 40];
+        let first: alloc::vec::Vec<Val> = row[..20].to_vec();
+        row[20..].copy_from_slice(&first);
+        assert_rejected(&key, &traces, &public);
+    }
+
     /// A Horner sum starts from zero and its rows are linked: a row recomputed from another
     /// incoming accumulator (satisfying its own pins) is rejected, on the sum's first row and
     /// on the row it feeds.

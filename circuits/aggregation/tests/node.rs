@@ -90,18 +90,20 @@ fn a_short_list_is_padded_with_its_last_transfer() {
     assert_eq!(TreeKeys::depth_for(1_025), 11);
 }
 
-/// Every node above the nodes over leaves keeps its Poseidon2 table at `2^14` rows, which is
-/// what keeps it under 2 core-seconds (`docs/benchmarks.md`); its children have tables of two
-/// heights, and about 290 permutations more would tip it to `2^15`. The node over leaves stays
-/// at `2^15` (16.8 K permutations).
+/// Every node keeps its Poseidon2 table at `2^14` rows, which is what keeps it under 2
+/// core-seconds (`docs/benchmarks.md`). The 8-wide leaves fit every table in `2^15` rows (their
+/// ALU table two operations a row), so the node over them walks paths no longer than a node over
+/// nodes; nodes whose children have tables of two heights are about 290 permutations short of
+/// `2^15`.
 #[test]
-fn nodes_over_nodes_keep_their_poseidon2_table_at_2_14_rows() {
+fn every_node_keeps_its_poseidon2_table_at_2_14_rows() {
     let keys = TreeKeys::verifier(6);
     let heights = |depth: usize| keys.root_key_at(depth).log_heights().to_vec();
-    // Witness, ALU, Poseidon2, Horner; depth 4 is the node over 8-wide leaves.
-    assert_eq!(heights(4), [15, 15, 15, 15]);
-    assert_eq!(heights(5), [15, 15, 14, 15]);
-    assert_eq!(heights(6), [15, 15, 14, 15]);
+    // Witness, ALU, Poseidon2, Horner; depth 3 is an 8-wide leaf, depth 4 the node over two.
+    assert_eq!(heights(3), [15, 15, 15, 15]);
+    for depth in 4..=6 {
+        assert_eq!(heights(depth), [15, 15, 14, 15], "depth {depth}");
+    }
     for depth in 4..=6 {
         let circuit = keys.root_key_at(depth).circuit();
         println!(

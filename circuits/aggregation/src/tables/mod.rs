@@ -6,12 +6,12 @@
 //! same value. The index columns of every table are preprocessed from the [`Circuit`], so the
 //! wiring is fixed by the verifier, never chosen by the prover.
 //!
-//! - [`witness`]: two to four wires per row: their values, how often each is used, and their
-//!   constants.
+//! - [`witness`]: one to eight wires per row: their values and how often each is used; the
+//!   constants in its first column.
 //! - [`public`]: binds the public-input wires to the proof's public values.
-//! - [`alu`]: one row per `a · b + c = d` in the extension field.
+//! - [`alu`]: one or two `k · a · b + l · c = d` a row in the extension field.
 //! - [`poseidon2`]: one row per permutation of base-field lanes.
-//! - [`horner`]: one row per eight Horner steps over base-field values (or bits).
+//! - [`horner`]: one row per six Horner steps over base-field values (or bits).
 
 pub mod alu;
 pub mod horner;
@@ -95,9 +95,6 @@ pub fn tables(circuit: &Circuit, min_log_height: usize) -> Vec<Table> {
             min_log_height,
         )));
     }
-    if circuit.alu_ops().next().is_some() {
-        tables.push(Table::Alu(alu::AluTable::new(circuit, min_log_height)));
-    }
     if circuit.perm_ops().next().is_some() {
         tables.push(Table::Poseidon2(poseidon2::Poseidon2Table::new(
             circuit,
@@ -110,11 +107,19 @@ pub fn tables(circuit: &Circuit, min_log_height: usize) -> Vec<Table> {
             min_log_height,
         )));
     }
-    let tallest = tables
-        .iter()
-        .map(|t| 1 << t.log_height())
-        .max()
-        .unwrap_or(1 << min_log_height);
+    let tallest = |tables: &[Table]| {
+        tables
+            .iter()
+            .map(|t| 1 << t.log_height())
+            .max()
+            .unwrap_or(1 << min_log_height)
+    };
+    if circuit.alu_ops().next().is_some() {
+        let alu = alu::AluTable::new(circuit, tallest(&tables), min_log_height);
+        let after_public = usize::from(matches!(tables.first(), Some(Table::Public(_))));
+        tables.insert(after_public, Table::Alu(alu));
+    }
+    let tallest = tallest(&tables);
     let witness = witness::WitnessTable::new(circuit, tallest, min_log_height);
     tables.insert(0, Table::Witness(witness));
     tables
