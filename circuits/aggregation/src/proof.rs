@@ -423,8 +423,6 @@ mod tests {
         (CircuitKey::new(b.build()), public, private)
     }
 
-    /// The verifier's views expect exactly the quotient chunks Plonky3 derives from the real
-    /// tables, and their degree hints are the real degrees.
     /// The level the in-circuit verifiers end preprocessed paths at compresses, pair by pair,
     /// to the key's commitment.
     #[test]
@@ -453,6 +451,8 @@ mod tests {
         );
     }
 
+    /// The verifier's views expect exactly the quotient chunks Plonky3 derives from the real
+    /// tables, and their degree hints are the real degrees.
     #[test]
     fn verifier_views_size_the_quotient_like_the_tables() {
         use p3_batch_stark::symbolic::get_log_num_quotient_chunks;
@@ -488,8 +488,6 @@ mod tests {
         }
     }
 
-    /// A tampered trace proves (the batch prover runs without its debug self-checks, see the
-    /// workspace profile) and the verifier rejects the proof.
     /// Every table's trace of `witness` under `key`'s tables.
     fn traces_of(key: &CircuitKey, witness: &crate::Witness) -> Vec<RowMajorMatrix<Val>> {
         key.tables
@@ -506,6 +504,8 @@ mod tests {
         (key, public, traces)
     }
 
+    /// A tampered trace proves (the batch prover runs without its debug self-checks, see the
+    /// workspace profile) and the verifier rejects the proof.
     fn assert_rejected(key: &CircuitKey, traces: &[RowMajorMatrix<Val>], public: &[Val]) {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             key.prove_traces(traces, public)
